@@ -1,0 +1,50 @@
+/* core/analysis.h - the one entry point the front-end (tui/, reports) uses.
+ *
+ * kdl_analysis_open() opens the dump and vmlinux, reads every task, unwinds the
+ * tasks that matter, runs the lock analysis and builds the model. Work that is
+ * only needed when somebody looks (unwinding an uninvolved task, line lookups)
+ * is done on first use by the functions below, cached, and never changes again.
+ */
+#ifndef KDL_ANALYSIS_H
+#define KDL_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "model.h"
+
+struct kdl_analysis;
+
+/* Progress callback: phase ("open", "symbols", "tasks", "stacks", "locks",
+ * "graph"), items done and total (total 0 when unknown). */
+typedef void (*kdl_progress_fn)(void *arg, const char *phase, size_t done, size_t total);
+
+struct kdl_open_options {
+	const char *modules_dir;  /* --modules DIR, or NULL */
+	bool all_tasks;           /* unwind every task eagerly (--all) */
+	kdl_progress_fn progress; /* may be NULL */
+	void *progress_arg;
+};
+
+/* Open and analyse. The two paths may be given in either order; the function
+ * detects which one is the dump. On failure *out is untouched and the error's
+ * code says the class (KDL_ERR_INPUT, KDL_ERR_VMLINUX, ...). A dump that is
+ * damaged but usable succeeds with model->dump.partial set. */
+struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
+				    const struct kdl_open_options *opts,
+				    struct kdl_analysis **out);
+
+/* The model; owned by the analysis, valid until kdl_analysis_destroy(). */
+const struct kdl_model *kdl_analysis_model(const struct kdl_analysis *an);
+
+/* Make sure task `idx` has its frames (unwinding it now if needed). */
+struct kdl_error *kdl_analysis_task_frames(struct kdl_analysis *an, size_t idx);
+
+/* Make sure file/line of every frame of task `idx` (or CPU when task < 0 and
+ * cpu >= 0) are resolved. */
+struct kdl_error *kdl_analysis_resolve_lines(struct kdl_analysis *an, int task, int cpu);
+
+void kdl_analysis_destroy(struct kdl_analysis *an);
+
+#endif

@@ -1,0 +1,18 @@
+/* tui/tui.h - the interactive front-end. Renders the model of a finished
+ * analysis; never calls libkdumpfile or libdw (only core/analysis.h). */
+#ifndef KDL_TUI_H
+#define KDL_TUI_H
+
+#include "../core/analysis.h"
+
+struct kdl_tui_options {
+	const char *theme;       /* --theme NAME|FILE, or NULL for the default */
+	const char *source_dir;  /* --source DIR, or NULL */
+	int focus_pid;           /* --pid: select this task first, or -1 */
+};
+
+/* Run the TUI until the user quits. Returns the process exit code. The terminal
+ * is restored on every exit path, also on error and on fatal signals. */
+int kdl_tui_run(struct kdl_analysis *an, const struct kdl_tui_options *opts);
+
+#endif
