@@ -22,16 +22,24 @@ struct kdl_error *kdl_error_create(enum kdl_errcode code, const char *fmt, ...)
 
 struct kdl_error *kdl_error_wrap(struct kdl_error *err, const char *fmt, ...)
 {
-	char prefix[sizeof(err->msg)], old[sizeof(err->msg)];
+	char buf[sizeof(err->msg)];
+	size_t n;
 	va_list ap;
 
 	if (!err || err == &kdl_nomem_error)
 		return err;
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	/* "<prefix>: <old message>", truncated to the buffer */
+	n = strlen(buf);
+	if (n + 2 < sizeof(buf)) {
+		memcpy(buf + n, ": ", 2);
+		n += 2;
+		memcpy(buf + n, err->msg, sizeof(buf) - n - 1);
+		buf[sizeof(buf) - 1] = '\0';
+	}
+	memcpy(err->msg, buf, sizeof(err->msg));
 	return err;
 }
 

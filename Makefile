@@ -1,0 +1,114 @@
+# kdlview - plain make + pkg-config.
+#
+#   make            build build/kdlview (and build/libkdlcore.a)
+#   make check      build and run every test, then again under ASan+UBSan
+#   make demo       build, unpack the samples, open the 6.1-orc sample
+#   make deps       check (and as root install) the Debian packages needed
+#
+# Tests are discovered by name (see tests/README.md): tests/unit_*.c link with
+# the core library, tests/tui_*.c also with the TUI objects, tests/t_*.sh are
+# shell tests. Add a file; no Makefile edit is needed.
+
+CC      ?= cc
+BUILD   ?= build
+PKGS    := libkdumpfile libdw libelf ncursesw
+SAN     ?=
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS  ?= -g -O2
+WFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+ALL_CFLAGS  = $(WFLAGS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -I. -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LIBS        = $(PKG_LIBS) -lz -lm
+
+# Core sources. Stubs in core/stubs/X.c stand in for core/X.c until the owner
+# of core/X.c commits it.
+CORE_REAL  := $(wildcard core/*.c)
+CORE_STUBS := $(foreach s,$(wildcard core/stubs/*.c),$(if $(wildcard core/$(notdir $(s))),,$(s)))
+CORE_SRCS  := $(CORE_REAL) $(CORE_STUBS)
+TUI_SRCS   := $(filter-out tui/main.c,$(wildcard tui/*.c))
+
+CORE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRCS))
+TUI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(TUI_SRCS))
+MAIN_OBJ  := $(BUILD)/obj/tui/main.o
+
+CORE_LIB := $(BUILD)/libkdlcore.a
+TUI_LIB  := $(BUILD)/libkdltui.a
+KDLVIEW  := $(BUILD)/kdlview
+
+UNIT_SRCS := $(wildcard tests/unit_*.c)
+TUIT_SRCS := $(wildcard tests/tui_*.c)
+HELP_SRCS := $(wildcard tests/lib/*.c)
+HELP_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(HELP_SRCS))
+UNIT_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+TUIT_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TUIT_SRCS))
+TEST_BINS := $(UNIT_BINS) $(TUIT_BINS)
+
+# Demo input; samples/samples.mk may override these.
+DEMO_DIR     ?= $(BUILD)/samples/6.1-orc
+DEMO_VMCORE  ?= $(DEMO_DIR)/vmcore
+DEMO_VMLINUX ?= $(DEMO_DIR)/vmlinux
+
+.PHONY: all check check-plain check-asan test-bins demo deps clean
+all: $(KDLVIEW)
+
+-include samples/samples.mk
+
+$(CORE_LIB): $(CORE_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(TUI_LIB): $(TUI_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+# TUI objects are linked as objects (not from the archive) so that their
+# kdl_tui_run() replaces the weak stand-in in tui/main.c.
+$(KDLVIEW): $(MAIN_OBJ) $(TUI_OBJS) $(CORE_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(TUI_OBJS) $(CORE_LIB) $(LIBS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit_%: $(BUILD)/obj/tests/unit_%.o $(HELP_OBJS) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(HELP_OBJS) $(CORE_LIB) $(LIBS)
+
+$(BUILD)/tests/tui_%: $(BUILD)/obj/tests/tui_%.o $(HELP_OBJS) $(TUI_LIB) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(HELP_OBJS) $(TUI_LIB) $(CORE_LIB) $(LIBS)
+
+test-bins: $(KDLVIEW) $(TEST_BINS)
+
+# The runner runs every test binary and every tests/t_*.sh of one build dir.
+check-plain:
+	$(MAKE) BUILD=build SAN= test-bins
+	BUILD=build tests/run.sh
+
+check-asan:
+	$(MAKE) BUILD=build/asan SAN=1 CFLAGS="-g -O1" test-bins
+	BUILD=build/asan KDL_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
+
+check:
+	$(MAKE) check-plain
+	$(MAKE) check-asan
+
+demo: $(KDLVIEW)
+	@if $(MAKE) -n samples >/dev/null 2>&1; then $(MAKE) samples; fi
+	@test -f "$(DEMO_VMCORE)" || { echo "demo: $(DEMO_VMCORE) missing (make samples)" >&2; exit 3; }
+	$(KDLVIEW) "$(DEMO_VMCORE)" "$(DEMO_VMLINUX)"
+
+deps:
+	.ci/deps.sh
+
+clean:
+	rm -rf build/obj build/asan build/tests build/kdlview build/*.a
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

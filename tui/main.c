@@ -1,0 +1,248 @@
+/* tui/main.c - the kdlview command line: parse options, open and analyse the
+ * dump, then run the TUI or write a report. Only main() turns errors into exit
+ * codes:
+ *   0 done, 1 --fail-on matched, 2 usage, 3 input unusable, 4 vmlinux unusable,
+ *   5 report produced but parts of the dump were unreadable. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/analysis.h"
+#include "core/report.h"
+#include "tui/tui.h"
+
+#ifndef KDL_VERSION
+#define KDL_VERSION "0.1"
+#endif
+
+enum { EXIT_USAGE = 2, EXIT_PARTIAL = 5, EXIT_FAIL_ON = 1 };
+enum fail_on { FAIL_ON_NONE, FAIL_ON_DEADLOCK, FAIL_ON_ANY };
+
+static const char usage_text[] =
+"Usage: kdlview [OPTIONS] VMCORE VMLINUX\n"
+"Show which tasks of a Linux kernel crash dump are blocked, on which lock, who\n"
+"holds it, and the wait-for cycles. VMCORE and VMLINUX may be given in either order.\n"
+"\n"
+"  --report[=FILE]      write a report instead of starting the TUI (stdout when\n"
+"                       FILE is omitted or '-'; an existing FILE needs --force)\n"
+"  --format FMT         report format: text (default), md, json, dot\n"
+"  --force              overwrite an existing report FILE\n"
+"  --modules DIR        directory with the modules' .ko files (debug info)\n"
+"  --pid PID            select (TUI) or report only this task\n"
+"  --all                include every task, not only blocked/on-CPU/involved ones\n"
+"  --theme NAME|FILE    colour theme of the TUI\n"
+"  --source DIR         kernel source tree for the TUI's source view\n"
+"  --fail-on KIND       exit 1 when findings exist: deadlock | any\n"
+"  --version            print the version and exit\n"
+"  --help               print this help and exit\n"
+"\n"
+"Exit codes: 0 done; 1 --fail-on matched; 2 usage; 3 dump unusable (missing,\n"
+"unreadable, not a dump, unsupported); 4 vmlinux unusable (no debug info, does not\n"
+"match the dump); 5 report produced but parts of the dump were unreadable.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "kdlview: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'kdlview --help'.\n");
+	return EXIT_USAGE;
+}
+
+static bool is_deadlock(enum kdl_finding_kind k)
+{
+	return k == KDL_F_DEADLOCK || k == KDL_F_RW_DEADLOCK || k == KDL_F_SELF_DEADLOCK ||
+	       k == KDL_F_IRQ_SELF_DEADLOCK || k == KDL_F_FLUSH_DEADLOCK;
+}
+
+static bool fail_on_matches(const struct kdl_model *m, enum fail_on f)
+{
+	if (f == FAIL_ON_NONE)
+		return false;
+	for (size_t i = 0; i < m->nfindings; i++)
+		if (f == FAIL_ON_ANY || is_deadlock(m->findings[i].kind))
+			return true;
+	return false;
+}
+
+/* Stand-in until tui/ provides kdl_tui_run(): the strong definition in the
+ * TUI objects (linked as objects, not from an archive) replaces this one. */
+__attribute__((weak)) int kdl_tui_run(struct kdl_analysis *an, const struct kdl_tui_options *opts)
+{
+	struct kdl_report_options ro = { .format = KDL_REPORT_TEXT, .pid = opts->focus_pid };
+	struct kdl_error *err = kdl_report_write(an, &ro, stdout);
+
+	if (err) {
+		fprintf(stderr, "kdlview: %s\n", err->msg);
+		kdl_error_destroy(err);
+		return 1;
+	}
+	return 0;
+}
+
+static void progress(void *arg, const char *phase, size_t done, size_t total)
+{
+	(void)arg;
+	if (total)
+		fprintf(stderr, "\rkdlview: %s %zu/%zu   ", phase, done, total);
+	else
+		fprintf(stderr, "\rkdlview: %s...          ", phase);
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_REPORT = 256, OPT_FORMAT, OPT_FORCE, OPT_MODULES, OPT_PID, OPT_ALL,
+	       OPT_THEME, OPT_SOURCE, OPT_FAIL_ON, OPT_VERSION, OPT_HELP };
+	static const struct option longopts[] = {
+		{ "report", optional_argument, NULL, OPT_REPORT },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "modules", required_argument, NULL, OPT_MODULES },
+		{ "pid", required_argument, NULL, OPT_PID },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "theme", required_argument, NULL, OPT_THEME },
+		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kdl_open_options oo = { 0 };
+	struct kdl_report_options ro = { .format = KDL_REPORT_TEXT, .pid = -1 };
+	struct kdl_tui_options to = { .focus_pid = -1 };
+	bool report = false, force = false, format_given = false;
+	const char *report_file = NULL;
+	enum fail_on fail_on = FAIL_ON_NONE;
+	struct kdl_analysis *an = NULL;
+	struct kdl_error *err;
+	int c, rc = 0;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_REPORT:
+			report = true;
+			report_file = optarg;
+			break;
+		case OPT_FORMAT:
+			if (!kdl_report_format_parse(optarg, &ro.format))
+				return usage_error("unknown format '%s' (text, md, json, dot)", optarg);
+			format_given = true;
+			break;
+		case OPT_FORCE:
+			force = true;
+			break;
+		case OPT_MODULES:
+			oo.modules_dir = optarg;
+			break;
+		case OPT_PID: {
+			char *end;
+			long v;
+
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || v < 0 || v > 0x3fffffff)
+				return usage_error("bad --pid '%s'", optarg);
+			ro.pid = to.focus_pid = (int)v;
+			break;
+		}
+		case OPT_ALL:
+			oo.all_tasks = ro.all_tasks = true;
+			break;
+		case OPT_THEME:
+			to.theme = optarg;
+			break;
+		case OPT_SOURCE:
+			to.source_dir = optarg;
+			break;
+		case OPT_FAIL_ON:
+			if (!strcmp(optarg, "deadlock"))
+				fail_on = FAIL_ON_DEADLOCK;
+			else if (!strcmp(optarg, "any"))
+				fail_on = FAIL_ON_ANY;
+			else
+				return usage_error("bad --fail-on '%s' (deadlock, any)", optarg);
+			break;
+		case OPT_VERSION:
+		case 'V':
+			printf("kdlview %s\n", KDL_VERSION);
+			return 0;
+		case OPT_HELP:
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			return usage_error("unknown option or missing argument: '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 2)
+		return usage_error("expected VMCORE and VMLINUX, got %s",
+				   argc - optind < 2 ? "fewer" : "more");
+	if (format_given && !report)
+		report = true;
+	if (report && report_file && !strcmp(report_file, "-"))
+		report_file = NULL;
+	if (report_file && !force && access(report_file, F_OK) == 0)
+		return usage_error("report file '%s' exists (use --force to overwrite)",
+				   report_file);
+
+	if (report && isatty(STDERR_FILENO) && getenv("KDL_PROGRESS")) {
+		oo.progress = progress;
+	}
+	err = kdl_analysis_open(argv[optind], argv[optind + 1], &oo, &an);
+	if (err) {
+		fprintf(stderr, "kdlview: %s\n", err->msg);
+		rc = kdl_error_exit_code(err);
+		kdl_error_destroy(err);
+		return rc;
+	}
+	if (report) {
+		FILE *out = stdout;
+
+		if (report_file) {
+			int fd = open(report_file, O_WRONLY | O_CREAT | O_TRUNC | (force ? 0 : O_EXCL),
+				      0644);
+
+			out = fd >= 0 ? fdopen(fd, "w") : NULL;
+			if (!out) {
+				fprintf(stderr, "kdlview: cannot write '%s': %s\n", report_file,
+					strerror(errno));
+				if (fd >= 0)
+					close(fd);
+				kdl_analysis_destroy(an);
+				return EXIT_USAGE;
+			}
+		}
+		err = kdl_report_write(an, &ro, out);
+		if (out != stdout) {
+			if (fclose(out) != 0 && !err)
+				err = kdl_error_create(KDL_ERR_IO, "write '%s': %s", report_file,
+						       strerror(errno));
+		} else if (fflush(stdout) != 0 && !err) {
+			err = kdl_error_create(KDL_ERR_IO, "write stdout: %s", strerror(errno));
+		}
+		if (err) {
+			fprintf(stderr, "kdlview: %s\n", err->msg);
+			kdl_error_destroy(err);
+			kdl_analysis_destroy(an);
+			return 1;
+		}
+	} else {
+		rc = kdl_tui_run(an, &to);
+	}
+	if (rc == 0) {
+		const struct kdl_model *m = kdl_analysis_model(an);
+
+		if (fail_on_matches(m, fail_on))
+			rc = EXIT_FAIL_ON;
+		else if (m->dump.partial)
+			rc = EXIT_PARTIAL;
+	}
+	kdl_analysis_destroy(an);
+	return rc;
+}
