@@ -2,7 +2,10 @@
  * line info (libdw) of a vmlinux, plus module symbols.
  *
  * Addresses passed in and returned are *runtime* addresses: the KASLR offset
- * set with kdl_debuginfo_set_kaslr() is applied inside. Types are looked up by
+ * set with kdl_debuginfo_set_kaslr() is applied inside, to kernel-image
+ * addresses only: per-CPU symbols (e.g. "current_task", "runqueues") are
+ * offsets into a CPU's per-CPU area and come back unshifted. Module symbols
+ * are added with their runtime addresses. Types are looked up by
  * name on demand and cached; the whole DWARF is never indexed at start-up.
  * Strings returned are owned by the debuginfo and live until destroy.
  */
