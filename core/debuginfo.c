@@ -766,7 +766,20 @@ static struct kdl_error *resolve_member(struct kdl_debuginfo *di, const char *ty
 		*size = e->b;
 		return NULL;
 	}
-	if (!lookup_type_die(di, type, &cur)) {
+	if (!strncmp(type, "var ", 4)) {
+		/* the (possibly anonymous) type of a global variable */
+		char vkey[512];
+		struct hent *v;
+		Dwarf_Die vd;
+
+		snprintf(vkey, sizeof(vkey), "v:%s", type + 4);
+		if (!find_name(di, vkey, &v) || !dwarf_offdie(di->dwarf, v->a, &vd) ||
+		    !die_type(&vd, &cur)) {
+			ht_put(&di->members, key, K_MEMBER_MISSING, 0, 0);
+			return kdl_error_create(KDL_ERR_NOTFOUND, "variable %s not found in the "
+						"vmlinux DWARF", type + 4);
+		}
+	} else if (!lookup_type_die(di, type, &cur)) {
 		ht_put(&di->members, key, K_MEMBER_MISSING, 0, 0);
 		return kdl_error_create(KDL_ERR_NOTFOUND, "type %s not found in the vmlinux DWARF",
 					type);

@@ -51,8 +51,9 @@ struct kdl_error *kdl_debuginfo_add_symbol(struct kdl_debuginfo *di, const char 
 					   bool is_function);
 
 /* Types. `type` is a C type name: "struct task_struct", "struct mutex", a
- * typedef name, or "union ...". `member` is a path: "thread.sp",
- * "se.sum_exec_runtime", "node[0].boost_mtx". */
+ * typedef name, or "union ..."; for member lookups also "var NAME", the type
+ * of a global variable (for anonymous struct types such as tk_core's).
+ * `member` is a path: "thread.sp", "se.sum_exec_runtime", "node[0].boost_mtx". */
 struct kdl_error *kdl_debuginfo_type_size(struct kdl_debuginfo *di, const char *type,
 					  uint64_t *size);
 struct kdl_error *kdl_debuginfo_member_offset(struct kdl_debuginfo *di, const char *type,
