@@ -24,10 +24,15 @@ if [ "$(cat "$out/.kdl-config-stamp" 2>/dev/null)" != "$stamp" ]; then
     make -s -C "$src" O="$out" ARCH=x86_64 tinyconfig >/dev/null
     "$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" $frags >/dev/null
     make -s -C "$src" O="$out" ARCH=x86_64 olddefconfig >/dev/null
-    # Every =y/=n line of the fragments must hold after olddefconfig.
+    # Every =y/=n line of the fragments must hold after olddefconfig, for the
+    # symbols this kernel version has (6.12 dropped BASE_FULL and CRASH_CORE).
+    find "$src" -name 'Kconfig*' -print0 | xargs -0 grep -hE '^[[:space:]]*(menu)?config[[:space:]]' \
+        | awk '{print "CONFIG_" $2}' | sort -u > "$out/.kdl-kconfig-symbols"
     bad=0
     for f in $frags; do
         while IFS= read -r line; do
+            k=${line%%=*}
+            grep -qx "$k" "$out/.kdl-kconfig-symbols" || { echo "config: $k unknown to this kernel, ignored" >&2; continue; }
             case "$line" in CONFIG_*=y) k=${line%=y}
                 grep -q "^$k=y" "$out/.config" || { echo "config: $k not set" >&2; bad=1; } ;;
             CONFIG_*=n) k=${line%=n}
@@ -38,6 +43,6 @@ if [ "$(cat "$out/.kdl-config-stamp" 2>/dev/null)" != "$stamp" ]; then
     [ $bad = 0 ] || exit 1
     echo "$stamp" > "$out/.kdl-config-stamp"
 fi
-make -s -C "$src" O="$out" ARCH=x86_64 -j"$(nproc)" bzImage modules_prepare 2>&1 | grep -v '^  ' || true
+make -s -C "$src" O="$out" ARCH=x86_64 -j"$(nproc)" bzImage modules modules_prepare 2>&1 | grep -v '^  ' || true
 test -f "$out/arch/x86/boot/bzImage" && test -f "$out/vmlinux"
 echo "built $variant: $out"
