@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# core/unwind against the kernel's own traces: every sample dump (every format
+# present), every blocked task's reliable function list must equal its sysrq-w
+# trace, and every soft-locked CPU's trace the kernel's lockup report (through
+# the IRQ/softirq boundary). Uses the debug driver tests/tools/unwind_dump.c,
+# which walks tasks and per-CPU stacks itself.
+. "$(dirname "$0")/lib/sh.sh"
+cd "$TOP" || exit 1
+tool=$BUILD/tools/unwind_dump
+mkdir -p "$BUILD/tools"
+san=
+[ "${KDL_SANITIZED:-}" = 1 ] && san="-fsanitize=address,undefined"
+if ! cc -std=c11 -D_GNU_SOURCE -g $san -I. -o "$tool" tests/tools/unwind_dump.c \
+	"$BUILD/libkdlcore.a" $(pkg-config --libs libkdumpfile libdw libelf) -lz -lm; then
+	fail "unwind_dump builds"
+	done_testing
+fi
+for v in 6.1-orc 6.1-fp 6.12-lockdep 6.12-rt; do
+	dir=$(sample_dir "$v") || { skip "unwind $v: sample not unpacked"; continue; }
+	[ -f "$dir/console.log" ] && [ -f "$dir/vmlinux" ] || { skip "unwind $v: no console.log/vmlinux"; continue; }
+	for dump in "$dir"/vmcore.*; do
+		[ -f "$dump" ] || continue
+		fmt=${dump##*/vmcore.}
+		out=$BUILD/tools/unwind-$v-$fmt.txt
+		if ! "$tool" "$dump" "$dir/vmlinux" > "$out" 2>&1; then
+			fail "unwind $v/$fmt: unwind_dump failed: $(tail -1 "$out")"
+			continue
+		fi
+		python3 tests/tools/cmp_trace.py "$dir/console.log" "$out" "unwind $v/$fmt" || kdl_failed=1
+	done
+done
+done_testing
