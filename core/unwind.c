@@ -66,6 +66,7 @@ struct ustate {
 	/* Stacks */
 	struct kdl_stack_region cur;
 	bool have_cur;
+	uint64_t task_base; /* the task stack seen, 0 before */
 	uint64_t left[MAX_LEFT];
 	size_t nleft;
 	bool error;         /* frames from now on are guesses */
@@ -107,6 +108,12 @@ static bool access_ok(struct ustate *st, uint64_t addr, uint64_t len)
 	for (i = 0; i < st->nleft; i++)
 		if (st->left[i] == r.base)
 			return false;
+	/* A trace holds at most one task stack. */
+	if (r.ctx == KDL_CTX_TASK) {
+		if (st->task_base && st->task_base != r.base)
+			return false;
+		st->task_base = r.base;
+	}
 	if (st->have_cur) {
 		if (st->nleft == MAX_LEFT)
 			return false;
@@ -658,6 +665,8 @@ struct kdl_error *kdl_unwind_sleeping(struct kdl_unwinder *u, int cpu, uint64_t 
 	if (classify(&st, thread_sp, &r)) {
 		st.cur = r;
 		st.have_cur = true;
+		if (r.ctx == KDL_CTX_TASK)
+			st.task_base = r.base;
 	}
 	st.sp = thread_sp + u->itf_size;
 	st.bp = bp;
@@ -687,6 +696,8 @@ struct kdl_error *kdl_unwind_regs(struct kdl_unwinder *u, int cpu, const struct 
 	if (classify(&st, regs->sp, &r)) {
 		st.cur = r;
 		st.have_cur = true;
+		if (r.ctx == KDL_CTX_TASK)
+			st.task_base = r.base;
 	}
 	st.ip = regs->ip;
 	st.sp = regs->sp;
