@@ -239,6 +239,8 @@ static void clear_stacks(void)
 	memset(irq_stack, 0, sizeof(irq_stack));
 }
 
+static uint8_t code[0x4000];
+
 /* --- scenarios --------------------------------------------------------------- */
 
 /* A kthread sleeping in __mutex_lock. */
@@ -483,7 +485,6 @@ static void test_fp(void)
 /* Corrupt stacks: an undefined ORC entry mid-stack falls back to the scan
  * (unreliable frames, only after call instructions); a self-referencing
  * frame-pointer chain and a garbage stack end without looping. */
-static uint8_t code[0x4000];
 
 static void test_corrupt(void)
 {
@@ -606,8 +607,74 @@ static void test_lookup(void)
 	kdl_orc_destroy(orc);
 }
 
+/* Random stacks full of text addresses, stack addresses and noise, over ORC
+ * and frame pointers: every walk must end, bounded, without a fault. */
+static void test_random(void)
+{
+	struct orcb b = { .fmt = KDL_ORC_FMT_OLD };
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	size_t worst = 0, bad = 0;
+
+	orc_standard(&b);
+	for (int iter = 0; iter < 200; iter++) {
+		struct kdl_target *t;
+		struct kdl_unwinder *u;
+		struct kdl_frame *f = NULL;
+		size_t n = 0;
+		enum kdl_quality q;
+		struct kdl_regs regs = { 0 };
+		struct kdl_error *err;
+
+		for (uint64_t a = 0; a < STACK_SIZE; a += 8) {
+			for (int s = 0; s < 2; s++) {
+				uint64_t r, v;
+
+				seed ^= seed << 13;
+				seed ^= seed >> 7;
+				seed ^= seed << 17;
+				r = seed;
+				switch (r % 5) {
+				case 0: v = K + 0x1000 + (r >> 8) % 0x2800; break;      /* text */
+				case 1: v = TASK_BASE + ((r >> 8) % STACK_SIZE); break; /* task stack */
+				case 2: v = IRQ_BASE + ((r >> 8) % STACK_SIZE); break;  /* irq stack */
+				case 3: v = (TASK_BASE + ((r >> 8) % STACK_SIZE)) | 1; break; /* "regs" */
+				default: v = r; break;
+				}
+				put((s ? IRQ_BASE : TASK_BASE) + a, v);
+			}
+		}
+		for (size_t i = 0; i < sizeof(code); i++)
+			code[i] = (i * 7 + (size_t)iter) % 3 ? 0xe8 : (uint8_t)(seed >> (i % 56));
+		t = make_target();
+		err = kdl_target_synthetic_map(t, K, code, sizeof(code));
+		kdl_error_destroy(err);
+		u = make_unwinder(t, iter % 2 ? &b : NULL);
+		err = kdl_unwind_sleeping(u, 0, TASK_BASE + (iter * 64) % 0x3000, &f, &n, &q);
+		if (err || n > KDL_UNWIND_MAX_FRAMES)
+			bad++;
+		kdl_error_destroy(err);
+		free(f);
+		f = NULL;
+		regs.ip = K + 0x1000 + (uint64_t)iter * 37 % 0x2800;
+		regs.sp = IRQ_BASE + (iter * 40) % 0x3f00;
+		regs.bp = TASK_BASE + (iter * 24) % 0x3f00;
+		regs.cs = 0x10;
+		err = kdl_unwind_regs(u, 0, &regs, &f, &n, &q);
+		if (err || n > KDL_UNWIND_MAX_FRAMES)
+			bad++;
+		if (n > worst)
+			worst = n;
+		kdl_error_destroy(err);
+		free(f);
+		kdl_unwinder_destroy(u);
+		kdl_target_destroy(t);
+	}
+	KDL_CHECK(bad == 0, "random stacks: 400 walks end, bounded (longest %zu frames)", worst);
+}
+
 int main(void)
 {
+	test_random();
 	test_decode();
 	test_lookup();
 	test_orc_sleeping(KDL_ORC_FMT_OLD);
