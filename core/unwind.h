@@ -64,7 +64,9 @@ void kdl_unwinder_destroy(struct kdl_unwinder *u);
 /* Frames: index 0 is the innermost. pc is a return address for call frames
  * (named by pc - 1, so `offset` matches the kernel's "func+0x1a/0x40"); sp is
  * the stack pointer of the frame at pc (for a call frame: just above the slot
- * that held pc). `context` is the context of the stack sp lies on. A frame
+ * that held pc), so the locals of frame i's function (e.g. a mutex_waiter in
+ * __mutex_lock) lie in [frames[i].sp, frames[i + 1].sp - 8) when both frames
+ * are on the same stack. `context` is the context of the stack sp lies on. A frame
  * reached through a user-mode pt_regs ends the trace: context USER, function
  * NULL, pc/sp the user registers. function/module point into the debuginfo
  * (valid while it lives); file is NULL and line 0 (resolved later). Frames of
