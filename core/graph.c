@@ -1,0 +1,836 @@
+/* core/graph.c - wait-for graph, cycles (Tarjan SCC, then bounded elementary
+ * cycle search) and findings with plain-words summaries. */
+#include "graph.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "locks_priv.h"
+
+#define NCTX 6 /* enum kdl_ctx values */
+
+struct edge {
+	int to;      /* node */
+	int lock;    /* lock index, -1 for "interrupted by" */
+	bool behind_writer; /* reader queued behind a writer */
+};
+
+struct node {
+	struct kdl_ctxref ref;
+	struct edge *e;
+	size_t ne;
+	/* Tarjan */
+	int index, low, comp;
+	bool on_stack;
+};
+
+struct g {
+	struct kdl_model *m;
+	int *map;         /* task * NCTX + ctx -> node, -1 */
+	struct node *n;
+	size_t nn;
+	int ncomp;
+	size_t steps;
+	bool nomem;
+};
+
+static int node_of(struct g *g, struct kdl_ctxref r, bool create)
+{
+	size_t key;
+	struct node *nn;
+
+	if (r.task < 0 || (size_t)r.task >= g->m->ntasks || (int)r.ctx < 0 || r.ctx >= NCTX)
+		return -1;
+	key = (size_t)r.task * NCTX + r.ctx;
+	if (g->map[key] >= 0 || !create)
+		return g->map[key];
+	nn = realloc(g->n, (g->nn + 1) * sizeof(*nn));
+	if (!nn) {
+		g->nomem = true;
+		return -1;
+	}
+	g->n = nn;
+	memset(&nn[g->nn], 0, sizeof(nn[0]));
+	nn[g->nn].ref = r;
+	nn[g->nn].index = -1;
+	g->map[key] = (int)g->nn;
+	return (int)g->nn++;
+}
+
+static void add_edge(struct g *g, int from, int to, int lock, bool bw)
+{
+	struct node *a;
+	struct edge *ne;
+
+	if (from < 0 || to < 0)
+		return;
+	a = &g->n[from];
+	for (size_t i = 0; i < a->ne; i++)
+		if (a->e[i].to == to && a->e[i].lock == lock)
+			return;
+	ne = realloc(a->e, (a->ne + 1) * sizeof(*ne));
+	if (!ne) {
+		g->nomem = true;
+		return;
+	}
+	a->e = ne;
+	ne[a->ne].to = to;
+	ne[a->ne].lock = lock;
+	ne[a->ne].behind_writer = bw;
+	a->ne++;
+}
+
+static bool conflicts(enum kdl_mode want, enum kdl_mode held)
+{
+	return !(want == KDL_MODE_READ && held == KDL_MODE_READ);
+}
+
+static void build_edges(struct g *g)
+{
+	struct kdl_model *m = g->m;
+
+	for (size_t li = 0; li < m->nlocks; li++) {
+		struct kdl_lock *l = &m->locks[li];
+
+		for (size_t w = 0; w < l->nwaiters; w++) {
+			int from = node_of(g, l->waiters[w].who, true);
+			bool blocked_by_owner = false;
+
+			for (size_t o = 0; o < l->nowners; o++) {
+				if (l->owners[o].who.task < 0)
+					continue;
+				if (!conflicts(l->waiters[w].mode, l->owners[o].mode))
+					continue;
+				blocked_by_owner = true;
+				add_edge(g, from, node_of(g, l->owners[o].who, true), (int)li, false);
+			}
+			/* a reader on a reader-held rwsem waits for the queued writers */
+			if (!blocked_by_owner && l->waiters[w].mode == KDL_MODE_READ &&
+			    l->kind == KDL_LOCK_RWSEM) {
+				for (size_t x = 0; x < l->nwaiters; x++)
+					if (l->waiters[x].mode == KDL_MODE_WRITE)
+						add_edge(g, from, node_of(g, l->waiters[x].who, true),
+							 (int)li, true);
+			}
+		}
+	}
+	/* a task context waits for the irq/softirq context on top of it */
+	for (size_t i = 0; i < g->nn; i++) {
+		struct kdl_ctxref r = g->n[i].ref;
+
+		if (r.ctx == KDL_CTX_IRQ || r.ctx == KDL_CTX_SOFTIRQ || r.ctx == KDL_CTX_NMI) {
+			struct kdl_ctxref base = { r.task, KDL_CTX_TASK };
+			int b = node_of(g, base, false);
+
+			if (b >= 0)
+				add_edge(g, b, (int)i, -1, false);
+		}
+	}
+}
+
+/* Iterative Tarjan. */
+static void tarjan(struct g *g)
+{
+	size_t nn = g->nn;
+	int *stack = malloc((nn + 1) * sizeof(int));
+	int *cs = malloc((nn + 1) * sizeof(int));   /* call stack: node */
+	size_t *ce = malloc((nn + 1) * sizeof(size_t)); /* call stack: next edge */
+	int sp = 0, csp, idx = 0;
+
+	if (!stack || !cs || !ce) {
+		g->nomem = true;
+		goto out;
+	}
+	for (size_t v0 = 0; v0 < nn; v0++) {
+		if (g->n[v0].index >= 0)
+			continue;
+		csp = 0;
+		cs[csp] = (int)v0;
+		ce[csp++] = 0;
+		g->n[v0].index = g->n[v0].low = idx++;
+		stack[sp++] = (int)v0;
+		g->n[v0].on_stack = true;
+		while (csp > 0) {
+			int v = cs[csp - 1];
+			struct node *nv = &g->n[v];
+
+			if (ce[csp - 1] < nv->ne) {
+				int w = nv->e[ce[csp - 1]++].to;
+
+				if (g->n[w].index < 0) {
+					g->n[w].index = g->n[w].low = idx++;
+					stack[sp++] = w;
+					g->n[w].on_stack = true;
+					cs[csp] = w;
+					ce[csp++] = 0;
+				} else if (g->n[w].on_stack && g->n[w].index < nv->low) {
+					nv->low = g->n[w].index;
+				}
+				continue;
+			}
+			if (nv->low == nv->index) {
+				int w;
+
+				do {
+					w = stack[--sp];
+					g->n[w].on_stack = false;
+					g->n[w].comp = g->ncomp;
+				} while (w != v);
+				g->ncomp++;
+			}
+			csp--;
+			if (csp > 0) {
+				struct node *p = &g->n[cs[csp - 1]];
+
+				if (nv->low < p->low)
+					p->low = nv->low;
+			}
+		}
+	}
+out:
+	free(stack);
+	free(cs);
+	free(ce);
+}
+
+/* ---- elementary cycles --------------------------------------------------- */
+
+struct path {
+	int node[64];
+	int lock[64];
+	bool bw[64];
+	int len;
+};
+
+static void emit_cycle(struct g *g, const struct path *p)
+{
+	struct kdl_model *m = g->m;
+	struct kdl_cycle *nc, *c;
+	bool irq = false, bw = false, work = false;
+	int n = 0;
+
+	if (m->ncycles >= KDL_GRAPH_MAX_CYCLES)
+		return;
+	nc = realloc(m->cycles, (m->ncycles + 1) * sizeof(*nc));
+	if (!nc) {
+		g->nomem = true;
+		return;
+	}
+	m->cycles = nc;
+	c = &nc[m->ncycles];
+	memset(c, 0, sizeof(*c));
+	c->nodes = calloc((size_t)p->len, sizeof(*c->nodes));
+	c->locks = calloc((size_t)p->len, sizeof(*c->locks));
+	if (!c->nodes || !c->locks) {
+		free(c->nodes);
+		free(c->locks);
+		g->nomem = true;
+		return;
+	}
+	/* drop "interrupted by" hops: the holder is the task context of the
+	 * irq/softirq context that follows */
+	for (int i = 0; i < p->len; i++) {
+		if (p->lock[i] < 0) {
+			irq = true;
+			continue;
+		}
+		c->nodes[n] = g->n[p->node[i]].ref;
+		c->locks[n] = p->lock[i];
+		bw |= p->bw[i];
+		work |= m->locks[p->lock[i]].kind == KDL_LOCK_WORK;
+		n++;
+	}
+	if (n == 0) {
+		free(c->nodes);
+		free(c->locks);
+		return;
+	}
+	c->n = (size_t)n;
+	if (work)
+		c->cls = KDL_F_FLUSH_DEADLOCK;
+	else if (irq)
+		c->cls = KDL_F_IRQ_SELF_DEADLOCK;
+	else if (bw)
+		c->cls = KDL_F_RW_DEADLOCK;
+	else if (n == 1)
+		c->cls = KDL_F_SELF_DEADLOCK;
+	else
+		c->cls = KDL_F_DEADLOCK;
+	m->ncycles++;
+}
+
+/* Cycles through `start` using only nodes of its component numbered >= start. */
+static void cycles_from(struct g *g, int start, struct path *p, bool *on_path)
+{
+	int v = p->node[p->len - 1];
+
+	if (++g->steps > 200000 || g->m->ncycles >= KDL_GRAPH_MAX_CYCLES)
+		return;
+	for (size_t i = 0; i < g->n[v].ne; i++) {
+		const struct edge *e = &g->n[v].e[i];
+
+		if (g->n[e->to].comp != g->n[start].comp || e->to < start)
+			continue;
+		p->lock[p->len - 1] = e->lock;
+		p->bw[p->len - 1] = e->behind_writer;
+		if (e->to == start) {
+			emit_cycle(g, p);
+			continue;
+		}
+		if (on_path[e->to] || p->len >= 64)
+			continue;
+		on_path[e->to] = true;
+		p->node[p->len++] = e->to;
+		cycles_from(g, start, p, on_path);
+		p->len--;
+		on_path[e->to] = false;
+	}
+}
+
+static void find_cycles(struct g *g)
+{
+	bool *on_path = calloc(g->nn + 1, sizeof(bool));
+	int *size = calloc((size_t)g->ncomp + 1, sizeof(int));
+	struct path *p = malloc(sizeof(*p));
+
+	if (!on_path || !size || !p) {
+		g->nomem = true;
+		goto out;
+	}
+	for (size_t i = 0; i < g->nn; i++)
+		size[g->n[i].comp]++;
+	for (size_t s = 0; s < g->nn; s++) {
+		bool self = false;
+
+		for (size_t i = 0; i < g->n[s].ne; i++)
+			self |= g->n[s].e[i].to == (int)s;
+		if (size[g->n[s].comp] < 2 && !self)
+			continue;
+		p->len = 1;
+		p->node[0] = (int)s;
+		on_path[s] = true;
+		cycles_from(g, (int)s, p, on_path);
+		on_path[s] = false;
+	}
+out:
+	free(on_path);
+	free(size);
+	free(p);
+}
+
+/* ---- findings --------------------------------------------------------------- */
+
+struct text {
+	char buf[2048];
+	size_t len;
+};
+
+static void tadd(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tadd(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (t->len >= sizeof(t->buf) - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(t->buf + t->len, sizeof(t->buf) - t->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		t->len += (size_t)n;
+	if (t->len >= sizeof(t->buf))
+		t->len = sizeof(t->buf) - 1;
+}
+
+static void task_name(const struct kdl_model *m, int ti, char *buf, size_t len)
+{
+	if (ti < 0 || (size_t)ti >= m->ntasks)
+		snprintf(buf, len, "an unknown task");
+	else
+		snprintf(buf, len, "%s[%d]", m->tasks[ti].comm, m->tasks[ti].pid);
+}
+
+static const struct kdl_frame *frames_of(const struct kdl_model *m, int ti, size_t *n, int *cpu)
+{
+	const struct kdl_task *t = &m->tasks[ti];
+
+	*cpu = -1;
+	for (size_t c = 0; c < m->ncpus; c++)
+		if (m->cpus[c].task == ti && m->cpus[c].nframes) {
+			*cpu = m->cpus[c].cpu;
+			if (!t->frames_done || !t->nframes || t->on_cpu) {
+				*n = m->cpus[c].nframes;
+				return m->cpus[c].frames;
+			}
+		}
+	*n = t->frames_done ? t->nframes : 0;
+	return t->frames;
+}
+
+/* Where a context waits: the function that called the lock primitive. */
+static const char *wait_fn(const struct kdl_model *m, struct kdl_ctxref r)
+{
+	size_t n;
+	int cpu;
+	const struct kdl_frame *f;
+
+	if (r.task < 0)
+		return NULL;
+	f = frames_of(m, r.task, &n, &cpu);
+	if (r.ctx != KDL_CTX_TASK) {
+		/* the frames of that context only */
+		size_t k = 0;
+
+		while (k < n && f[k].context != r.ctx)
+			k++;
+		return kdl_lk_blocking_fn(f + k, n - k);
+	}
+	for (size_t k = 0; k < n; k++)
+		if (f[k].context == KDL_CTX_TASK)
+			return kdl_lk_blocking_fn(f + k, n - k);
+	return NULL;
+}
+
+static void ctx_name(const struct kdl_model *m, struct kdl_ctxref r, char *buf, size_t len)
+{
+	char tn[96];
+
+	task_name(m, r.task, tn, sizeof(tn));
+	if (r.ctx == KDL_CTX_TASK)
+		snprintf(buf, len, "%s", tn);
+	else
+		snprintf(buf, len, "a %s on top of %s", kdl_ctx_name(r.ctx), tn);
+}
+
+struct fset {
+	int *v;
+	size_t n;
+};
+
+static void fset_add(struct fset *s, int x)
+{
+	int *nv;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == x)
+			return;
+	nv = realloc(s->v, (s->n + 1) * sizeof(int));
+	if (!nv)
+		return;
+	s->v = nv;
+	s->v[s->n++] = x;
+}
+
+static bool fset_has(const struct fset *s, int x)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == x)
+			return true;
+	return false;
+}
+
+/* Add every task that waits, directly or transitively, on a lock held by a
+ * task of the set. */
+static void add_blocked_behind(const struct kdl_model *m, struct fset *tasks)
+{
+	bool grew = true;
+
+	for (int round = 0; grew && round < 64; round++) {
+		grew = false;
+		for (size_t li = 0; li < m->nlocks; li++) {
+			const struct kdl_lock *l = &m->locks[li];
+			bool held = false;
+
+			for (size_t o = 0; o < l->nowners; o++)
+				held |= l->owners[o].who.task >= 0 &&
+					fset_has(tasks, l->owners[o].who.task);
+			if (!held)
+				continue;
+			for (size_t w = 0; w < l->nwaiters; w++)
+				if (!fset_has(tasks, l->waiters[w].who.task)) {
+					fset_add(tasks, l->waiters[w].who.task);
+					grew = true;
+				}
+		}
+	}
+}
+
+static int cmp_pid_m;
+static const struct kdl_model *cmp_model;
+static int cmp_task_pid(const void *a, const void *b)
+{
+	int x = cmp_model->tasks[*(const int *)a].pid, y = cmp_model->tasks[*(const int *)b].pid;
+
+	(void)cmp_pid_m;
+	return x < y ? -1 : x > y;
+}
+
+static void add_finding(struct g *g, enum kdl_finding_kind kind, enum kdl_severity sev,
+			struct fset *tasks, struct fset *locks, int cycle, const char *summary)
+{
+	struct kdl_model *m = g->m;
+	struct kdl_finding *nf, *f;
+
+	nf = realloc(m->findings, (m->nfindings + 1) * sizeof(*nf));
+	if (!nf) {
+		g->nomem = true;
+		free(tasks->v);
+		free(locks->v);
+		return;
+	}
+	m->findings = nf;
+	f = &nf[m->nfindings++];
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->severity = sev;
+	cmp_model = m;
+	if (tasks->n)
+		qsort(tasks->v, tasks->n, sizeof(int), cmp_task_pid);
+	f->tasks = tasks->v;
+	f->ntasks = tasks->n;
+	f->locks = locks->v;
+	f->nlocks = locks->n;
+	f->cycle = cycle;
+	f->summary = kdl_lk_strdup(summary);
+}
+
+static void list_more(const struct kdl_model *m, struct text *t, const struct fset *all,
+		      const struct fset *core)
+{
+	size_t k = 0;
+	char tn[96];
+
+	for (size_t i = 0; i < all->n; i++)
+		if (!fset_has(core, all->v[i]))
+			k++;
+	if (!k)
+		return;
+	tadd(t, " %zu more task%s blocked behind %s:", k, k == 1 ? " is" : "s are",
+	     k == 1 ? "it" : "them");
+	k = 0;
+	for (size_t i = 0; i < all->n && k < 8; i++)
+		if (!fset_has(core, all->v[i])) {
+			task_name(m, all->v[i], tn, sizeof(tn));
+			tadd(t, "%s %s", k ? "," : "", tn);
+			k++;
+		}
+	if (k == 8)
+		tadd(t, ", ...");
+	tadd(t, ".");
+}
+
+static const char *mode_words(enum kdl_mode mode)
+{
+	return mode == KDL_MODE_READ ? " for read" : mode == KDL_MODE_WRITE ? " for write" : "";
+}
+
+static enum kdl_mode wait_mode_of(const struct kdl_lock *l, struct kdl_ctxref r)
+{
+	for (size_t i = 0; i < l->nwaiters; i++)
+		if (l->waiters[i].who.task == r.task && l->waiters[i].who.ctx == r.ctx)
+			return l->waiters[i].mode;
+	return KDL_MODE_EXCLUSIVE;
+}
+
+static void cycle_finding(struct g *g, size_t ci)
+{
+	struct kdl_model *m = g->m;
+	const struct kdl_cycle *c = &m->cycles[ci];
+	struct fset tasks = { 0 }, core = { 0 }, locks = { 0 };
+	struct text t = { .len = 0 };
+	char a[128], b[128];
+	const char *fn;
+
+	for (size_t i = 0; i < c->n; i++) {
+		fset_add(&tasks, c->nodes[i].task);
+		fset_add(&core, c->nodes[i].task);
+		fset_add(&locks, c->locks[i]);
+	}
+	add_blocked_behind(m, &tasks);
+	if (c->cls == KDL_F_SELF_DEADLOCK) {
+		ctx_name(m, c->nodes[0], a, sizeof(a));
+		fn = wait_fn(m, c->nodes[0]);
+		tadd(&t, "%s holds %s and tries to take it again%s%s: it waits for itself forever.",
+		     a, m->locks[c->locks[0]].name, fn ? " in " : "", fn ? fn : "");
+	} else if (c->cls == KDL_F_IRQ_SELF_DEADLOCK) {
+		struct kdl_ctxref r = c->nodes[0];
+		size_t n;
+		int cpu = -1;
+
+		frames_of(m, r.task, &n, &cpu);
+		task_name(m, r.task, b, sizeof(b));
+		fn = wait_fn(m, r);
+		tadd(&t, "A %s on CPU %d interrupted %s while it held %s and now spins on that same lock%s%s. "
+			 "The interrupted task cannot run again until the %s returns, so the CPU is wedged: "
+			 "the lock is taken in process context without disabling %s.",
+		     kdl_ctx_name(r.ctx), cpu, b, m->locks[c->locks[0]].name, fn ? " in " : "",
+		     fn ? fn : "", kdl_ctx_name(r.ctx),
+		     r.ctx == KDL_CTX_SOFTIRQ ? "bottom halves (spin_lock_bh)" : "interrupts (spin_lock_irqsave)");
+	} else {
+		for (size_t i = 0; i < c->n; i++) {
+			const struct kdl_lock *l = &m->locks[c->locks[i]];
+			struct kdl_ctxref nx = c->nodes[(i + 1) % c->n];
+
+			ctx_name(m, c->nodes[i], a, sizeof(a));
+			ctx_name(m, nx, b, sizeof(b));
+			fn = wait_fn(m, c->nodes[i]);
+			if (l->kind == KDL_LOCK_WORK)
+				tadd(&t, "%s%s waits%s%s for work item %s, which %s is executing",
+				     i ? "; " : "", a, fn ? " in " : "", fn ? fn : "", l->name, b);
+			else
+				tadd(&t, "%s%s waits for %s%s%s%s, held by %s", i ? "; " : "", a, l->name,
+				     mode_words(wait_mode_of(l, c->nodes[i])), fn ? " in " : "",
+				     fn ? fn : "", b);
+		}
+		tadd(&t, ". None of them can proceed: %s.",
+		     c->cls == KDL_F_FLUSH_DEADLOCK ? "a workqueue flush deadlock (the flusher holds what the work item needs)"
+		     : c->cls == KDL_F_RW_DEADLOCK ? "a reader/writer deadlock (a reader is queued behind a waiting writer)"
+		     : c->n == 2 ? "an ABBA deadlock" : "a deadlock cycle");
+	}
+	list_more(m, &t, &tasks, &core);
+	free(core.v);
+	add_finding(g, c->cls, KDL_SEV_CRITICAL, &tasks, &locks, (int)ci, t.buf);
+}
+
+static bool lock_in_cycle(const struct kdl_model *m, int li)
+{
+	for (size_t c = 0; c < m->ncycles; c++)
+		for (size_t i = 0; i < m->cycles[c].n; i++)
+			if (m->cycles[c].locks[i] == li)
+				return true;
+	return false;
+}
+
+static bool task_in_cycle(const struct kdl_model *m, int ti)
+{
+	for (size_t c = 0; c < m->ncycles; c++)
+		for (size_t i = 0; i < m->cycles[c].n; i++)
+			if (m->cycles[c].nodes[i].task == ti)
+				return true;
+	return false;
+}
+
+static void waiter_list(const struct kdl_model *m, const struct kdl_lock *l, struct text *t)
+{
+	char tn[96];
+	size_t k;
+
+	for (k = 0; k < l->nwaiters && k < 6; k++) {
+		task_name(m, l->waiters[k].who.task, tn, sizeof(tn));
+		tadd(t, "%s%s", k ? ", " : "", tn);
+	}
+	if (l->nwaiters > 6)
+		tadd(t, " and %zu more", l->nwaiters - 6);
+}
+
+static const char *holder_doing(const struct kdl_model *m, int ti, char *buf, size_t len)
+{
+	const struct kdl_task *t = &m->tasks[ti];
+
+	if (t->waits_on >= 0)
+		snprintf(buf, len, "itself waits for %s", m->locks[t->waits_on].name);
+	else if (t->on_cpu)
+		snprintf(buf, len, "is running on CPU %d", t->cpu);
+	else if (t->other.kind)
+		snprintf(buf, len, "is in a %s wait in %s", t->other.kind,
+			 t->other.label ? t->other.label : "?");
+	else
+		snprintf(buf, len, "is sleeping (state %s)", t->state);
+	return buf;
+}
+
+static void lock_findings(struct g *g)
+{
+	struct kdl_model *m = g->m;
+
+	for (size_t li = 0; li < m->nlocks; li++) {
+		const struct kdl_lock *l = &m->locks[li];
+		struct fset tasks = { 0 }, locks = { 0 }, core = { 0 };
+		struct text t = { .len = 0 };
+		const struct kdl_owner *dead = NULL, *live = NULL;
+		char hn[96], doing[256];
+		bool spun = false;
+
+		if (!l->nwaiters || lock_in_cycle(m, (int)li))
+			continue;
+		for (size_t o = 0; o < l->nowners; o++) {
+			if (!l->owners[o].alive && !dead)
+				dead = &l->owners[o];
+			if (l->owners[o].alive && l->owners[o].who.task >= 0 && !live)
+				live = &l->owners[o];
+		}
+		for (size_t c = 0; c < m->ncpus; c++)
+			spun |= m->cpus[c].spinning_on == (int)li;
+		fset_add(&locks, (int)li);
+		for (size_t w = 0; w < l->nwaiters; w++) {
+			fset_add(&tasks, l->waiters[w].who.task);
+			fset_add(&core, l->waiters[w].who.task);
+		}
+		if (dead) {
+			if (dead->who.task >= 0)
+				fset_add(&tasks, dead->who.task);
+			add_blocked_behind(m, &tasks);
+			tadd(&t, "%s is held%s by %s[%d], which is no longer alive (it exited, "
+				 "was killed by an oops, or its task_struct was freed) and will never "
+				 "release it. Waiting forever: ",
+			     l->name, mode_words(dead->mode), dead->comm[0] ? dead->comm : "?",
+			     dead->pid);
+			waiter_list(m, l, &t);
+			tadd(&t, ".");
+			list_more(m, &t, &tasks, &core);
+			add_finding(g, KDL_F_ORPHANED_LOCK, KDL_SEV_CRITICAL, &tasks, &locks, -1,
+				    t.buf);
+		} else if (spun) {
+			if (live) {
+				fset_add(&tasks, live->who.task);
+				task_name(m, live->who.task, hn, sizeof(hn));
+			}
+			for (size_t c = 0; c < m->ncpus; c++)
+				if (m->cpus[c].spinning_on == (int)li) {
+					const char *fn = NULL;
+					struct kdl_ctxref r = { m->cpus[c].task, KDL_CTX_TASK };
+
+					for (size_t w = 0; w < l->nwaiters; w++)
+						if (l->waiters[w].who.task == r.task)
+							r = l->waiters[w].who;
+					fn = wait_fn(m, r);
+					tadd(&t, "CPU %d spins on %s (%s)%s%s. ", m->cpus[c].cpu, l->name,
+					     kdl_lock_kind_name(l->kind), fn ? " in " : "", fn ? fn : "");
+				}
+			if (live)
+				tadd(&t, "It is held%s by %s (%s), which %s.", mode_words(live->mode),
+				     hn, kdl_confidence_name(live->confidence),
+				     holder_doing(m, live->who.task, doing, sizeof(doing)));
+			else
+				tadd(&t, "Its holder is not recorded in the lock.");
+			add_finding(g, KDL_F_SPINNING, KDL_SEV_HIGH, &tasks, &locks, -1, t.buf);
+		} else if (live) {
+			bool holder_cycle = task_in_cycle(m, live->who.task);
+
+			if (holder_cycle && l->nwaiters < 3) {
+				free(tasks.v);
+				free(locks.v);
+				free(core.v);
+				continue;
+			}
+			fset_add(&tasks, live->who.task);
+			add_blocked_behind(m, &tasks);
+			task_name(m, live->who.task, hn, sizeof(hn));
+			tadd(&t, "%zu task%s wait%s for %s, held%s by %s (%s), which %s. Waiting: ",
+			     l->nwaiters, l->nwaiters == 1 ? "" : "s", l->nwaiters == 1 ? "s" : "",
+			     l->name, mode_words(live->mode), hn, kdl_confidence_name(live->confidence),
+			     holder_doing(m, live->who.task, doing, sizeof(doing)));
+			waiter_list(m, l, &t);
+			tadd(&t, ".");
+			add_finding(g, KDL_F_CONVOY, l->nwaiters >= 3 ? KDL_SEV_HIGH : KDL_SEV_MEDIUM,
+				    &tasks, &locks, -1, t.buf);
+		} else if (l->kind == KDL_LOCK_COMPLETION || l->kind == KDL_LOCK_SEMAPHORE ||
+			   l->kind == KDL_LOCK_WAITQUEUE || l->kind == KDL_LOCK_OTHER ||
+			   l->kind == KDL_LOCK_WORK) {
+			add_blocked_behind(m, &tasks);
+			waiter_list(m, l, &t);
+			tadd(&t, " wait%s for %s (%s), but no task holds it or is known to be "
+				 "about to complete it: a lost wake-up unless something outside the "
+				 "dump will signal it.",
+			     l->nwaiters == 1 ? "s" : "", l->name, kdl_lock_kind_name(l->kind));
+			list_more(m, &t, &tasks, &core);
+			add_finding(g, KDL_F_LOST_WAKEUP, KDL_SEV_HIGH, &tasks, &locks, -1, t.buf);
+		} else {
+			waiter_list(m, l, &t);
+			tadd(&t, " wait%s for %s (%s); its holder could not be determined.",
+			     l->nwaiters == 1 ? "s" : "", l->name, kdl_lock_kind_name(l->kind));
+			add_finding(g, KDL_F_OTHER, KDL_SEV_LOW, &tasks, &locks, -1, t.buf);
+		}
+		free(core.v);
+	}
+}
+
+/* A reader holding an rwsem is itself blocked while writers and readers queue
+ * behind it: a reader/writer hang even when the cycle is not visible (the
+ * blocked reader waits on something with no recorded holder). */
+static void rw_stall_findings(struct g *g)
+{
+	struct kdl_model *m = g->m;
+
+	for (size_t li = 0; li < m->nlocks; li++) {
+		const struct kdl_lock *l = &m->locks[li];
+		struct fset tasks = { 0 }, locks = { 0 };
+		struct text t = { .len = 0 };
+		int holder = -1;
+		size_t nw = 0, nr = 0;
+		char hn[96];
+
+		if (l->kind != KDL_LOCK_RWSEM || lock_in_cycle(m, (int)li))
+			continue;
+		for (size_t o = 0; o < l->nowners; o++)
+			if (l->owners[o].mode == KDL_MODE_READ && l->owners[o].who.task >= 0 &&
+			    m->tasks[l->owners[o].who.task].waits_on >= 0 && holder < 0)
+				holder = l->owners[o].who.task;
+		for (size_t w = 0; w < l->nwaiters; w++) {
+			nw += l->waiters[w].mode == KDL_MODE_WRITE;
+			nr += l->waiters[w].mode == KDL_MODE_READ;
+		}
+		if (holder < 0 || !nw || !nr)
+			continue;
+		fset_add(&tasks, holder);
+		for (size_t w = 0; w < l->nwaiters; w++)
+			fset_add(&tasks, l->waiters[w].who.task);
+		fset_add(&locks, (int)li);
+		fset_add(&locks, m->tasks[holder].waits_on);
+		task_name(m, holder, hn, sizeof(hn));
+		tadd(&t, "%s holds %s for read (inferred) and is itself blocked on %s; %zu writer%s "
+			 "queued behind it, and %zu reader%s queued behind the writer%s: ",
+		     hn, l->name, m->locks[m->tasks[holder].waits_on].name, nw, nw == 1 ? " is" : "s are",
+		     nr, nr == 1 ? " is" : "s are", nw == 1 ? "" : "s");
+		waiter_list(m, l, &t);
+		tadd(&t, ". If the holder waits for any of them, this is a reader/writer deadlock.");
+		add_finding(g, KDL_F_RW_DEADLOCK, KDL_SEV_CRITICAL, &tasks, &locks, -1, t.buf);
+	}
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct kdl_finding *x = a, *y = b;
+
+	if (x->severity != y->severity)
+		return x->severity < y->severity ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->ntasks && y->ntasks)
+		return x->tasks[0] < y->tasks[0] ? -1 : x->tasks[0] > y->tasks[0];
+	return 0;
+}
+
+struct kdl_error *kdl_graph_build(struct kdl_model *m)
+{
+	struct g g;
+	size_t ncyc;
+
+	memset(&g, 0, sizeof(g));
+	g.m = m;
+	g.map = malloc((m->ntasks * NCTX + 1) * sizeof(int));
+	if (!g.map)
+		return kdl_error_create(KDL_ERR_NOMEM, "wait-for graph: out of memory");
+	for (size_t i = 0; i < m->ntasks * NCTX; i++)
+		g.map[i] = -1;
+	build_edges(&g);
+	tarjan(&g);
+	find_cycles(&g);
+	ncyc = m->ncycles;
+	for (size_t c = 0; c < ncyc; c++)
+		cycle_finding(&g, c);
+	rw_stall_findings(&g);
+	lock_findings(&g);
+	/* findings point at cycles by index, which sorting findings keeps */
+	if (m->nfindings > 1)
+		qsort(m->findings, m->nfindings, sizeof(*m->findings), cmp_finding);
+	for (size_t i = 0; i < g.nn; i++)
+		free(g.n[i].e);
+	free(g.n);
+	free(g.map);
+	if (g.nomem)
+		return kdl_error_create(KDL_ERR_NOMEM, "wait-for graph: out of memory");
+	return NULL;
+}

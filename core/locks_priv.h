@@ -1,0 +1,86 @@
+/* core/locks_priv.h - shared state of the lock analysis (core/locks*.c,
+ * core/graph.c, core/names.c). Not for use outside the lock engineer's files. */
+#ifndef KDL_LOCKS_PRIV_H
+#define KDL_LOCKS_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "layout_locks.h"
+#include "locks.h"
+#include "model.h"
+#include "target.h"
+
+/* Bounds of every walk over dump memory. */
+#define KDL_LK_MAX_LIST 4096      /* list nodes followed */
+#define KDL_LK_MAX_SCAN 4096      /* bytes of stack scanned for a waiter */
+#define KDL_LK_MAX_FRAMES 32      /* frames looked at for classification */
+#define KDL_LK_MAX_HELD 64        /* lockdep held_locks read per task */
+
+struct kdl_lk_stack {
+	uint64_t lo, hi;
+	int task;
+};
+
+struct kdl_lk_addr {
+	uint64_t addr;
+	int idx;
+};
+
+/* Per-lock scratch kept beside model->locks (same index). */
+struct kdl_lk_extra {
+	uint64_t rec_owner_word;   /* raw owner word as read */
+	bool reader_owned;
+	bool write_locked;
+	uint64_t last_reader;      /* task recorded by a reader-owned owner word */
+	uint64_t wait_head;        /* address of its wait list head, 0 none */
+	int waiter_type;           /* which waiter record type its list holds */
+};
+
+struct kdl_lk {
+	struct kdl_locks_ctx *ctx;
+	struct kdl_model *m;
+	struct kdl_target *t;
+	const struct kdl_layout_locks *L;
+	uint64_t tsize;
+	struct kdl_lk_stack *stacks;  /* sorted by lo */
+	size_t nstacks;
+	struct kdl_lk_addr *taddr;    /* sorted by addr */
+	size_t ntaddr;
+	uint64_t *worker;             /* per task: struct worker address, 0 none */
+	struct kdl_lk_extra *extra;   /* per lock */
+	size_t extra_cap;
+	bool debug_locks_known;
+	bool debug_locks;
+};
+
+static inline bool kdl_lk_kptr(uint64_t v)
+{
+	return v >= 0xffff800000000000ULL && v < 0xfffffffffffff000ULL;
+}
+
+int kdl_lk_task_by_addr(const struct kdl_lk *s, uint64_t addr);
+int kdl_lk_stack_of(const struct kdl_lk *s, uint64_t addr);
+bool kdl_lk_u64(struct kdl_lk *s, uint64_t addr, uint64_t *v);
+bool kdl_lk_u32(struct kdl_lk *s, uint64_t addr, uint32_t *v);
+/* Read a field of `size` bytes (1, 2, 4 or 8) zero-extended. */
+bool kdl_lk_field(struct kdl_lk *s, uint64_t base, const struct kdl_lfield *f, uint64_t *v);
+/* Read a NUL-terminated string of at most len-1 bytes and sanitise it. */
+bool kdl_lk_string(struct kdl_lk *s, uint64_t addr, char *buf, size_t len);
+void kdl_lk_sanitise(char *buf);
+char *kdl_lk_strdup(const char *s);
+char *kdl_lk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The function a blocked task's trace shows it waiting in (the caller of
+ * the lock primitive or sleep), or NULL. */
+const char *kdl_lk_blocking_fn(const struct kdl_frame *f, size_t n);
+
+/* core/names.c: fill name, symbol, cache, type, member, object, offset,
+ * percpu_cpu and stack_pid of lock `li`. */
+void kdl_names_fill(struct kdl_lk *s, int li);
+
+/* core/graph.c: build cycles[] and findings[] from locks/tasks/cpus. */
+struct kdl_error *kdl_graph_build(struct kdl_model *m);
+
+#endif

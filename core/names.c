@@ -1,0 +1,277 @@
+/* core/names.c - name each lock the way a person recognises it. */
+#include "names.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "debuginfo.h"
+#include "locks_priv.h"
+
+void kdl_names_cache_type(const char *cache, char *buf, size_t len)
+{
+	static const struct { const char *cache, *type; } map[] = {
+		{ "filp", "file" },
+		{ "sighand_cache", "sighand_struct" },
+		{ "signal_cache", "signal_struct" },
+		{ "files_cache", "files_struct" },
+		{ "fs_cache", "fs_struct" },
+		{ "inode_cache", "inode" },
+		{ "shmem_inode_cache", "shmem_inode_info" },
+		{ "bdev_cache", "bdev_inode" },
+		{ "sock_inode_cache", "socket_alloc" },
+		{ "proc_inode_cache", "proc_inode" },
+		{ "pid", "pid" },
+	};
+	size_t n;
+
+	if (!len)
+		return;
+	buf[0] = 0;
+	if (!cache || !strncmp(cache, "kmalloc", 7) || !strncmp(cache, "dma-kmalloc", 11))
+		return;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(cache, map[i].cache)) {
+			snprintf(buf, len, "%s", map[i].type);
+			return;
+		}
+	n = strlen(cache);
+	if (n > 7 && !strcmp(cache + n - 7, "_cachep"))
+		n -= 7;
+	else if (n > 6 && !strcmp(cache + n - 6, "_cache"))
+		n -= 6;
+	snprintf(buf, len, "%.*s", (int)n, cache);
+}
+
+/* Member path of `off` inside `type` ("struct" prefixed), or "+0x..". */
+static void member_of(struct kdl_lk *s, const char *type, uint64_t off, char *buf, size_t len)
+{
+	struct kdl_error *err;
+
+	buf[0] = 0;
+	if (off == 0 && !type)
+		return;
+	if (s->ctx->di && type && type[0]) {
+		err = kdl_debuginfo_member_path(s->ctx->di, type, off, buf, len);
+		if (!err) {
+			kdl_lk_sanitise(buf);
+			return;
+		}
+		kdl_error_destroy(err);
+	}
+	snprintf(buf, len, "+0x%llx", (unsigned long long)off);
+}
+
+/* Type of variable `var` into l->type, member path of off into buf and
+ * l->member. */
+static void var_member(struct kdl_lk *s, struct kdl_lock *l, const char *var, uint64_t off,
+		       char *buf, size_t len)
+{
+	char type[128];
+	struct kdl_error *err = kdl_debuginfo_var_type(s->ctx->di, var, type, sizeof(type));
+
+	if (err) {
+		kdl_error_destroy(err);
+		type[0] = 0;
+	} else {
+		l->type = kdl_lk_strdup(type);
+	}
+	member_of(s, type[0] ? type : NULL, off, buf, len);
+	l->member = kdl_lk_strdup(buf);
+}
+
+static bool name_symbol(struct kdl_lk *s, struct kdl_lock *l)
+{
+	struct kdl_symbol sym;
+	char member[256];
+	uint64_t off;
+
+	if (!s->ctx->di || !kdl_debuginfo_symbol_at(s->ctx->di, l->address, &sym) ||
+	    sym.is_function)
+		return false;
+	off = l->address - sym.addr;
+	l->symbol = kdl_lk_strdup(sym.name);
+	l->object = sym.addr;
+	l->offset = off;
+	if (off) {
+		var_member(s, l, sym.name, off, member, sizeof(member));
+		l->name = member[0] == '+' ? kdl_lk_printf("%s%s", sym.name, member)
+					   : kdl_lk_printf("%s.%s", sym.name, member);
+	} else {
+		l->name = kdl_lk_strdup(sym.name);
+	}
+	return true;
+}
+
+static bool name_percpu(struct kdl_lk *s, struct kdl_lock *l)
+{
+	const struct kdl_layout_locks *L = s->L;
+	struct kdl_symbol sym;
+	size_t ncpu = s->m->ncpus ? s->m->ncpus : (size_t)s->m->dump.cpus;
+
+	if (!s->ctx->di || !L->per_cpu_offset_addr || L->per_cpu_end <= L->per_cpu_start)
+		return false;
+	for (size_t c = 0; c < ncpu && c < 8192; c++) {
+		uint64_t off, a;
+		char member[256];
+
+		if (!kdl_lk_u64(s, L->per_cpu_offset_addr + 8 * c, &off))
+			return false;
+		a = l->address - off;
+		if (a < L->per_cpu_start || a >= L->per_cpu_end)
+			continue;
+		if (!kdl_debuginfo_symbol_at(s->ctx->di, a, &sym))
+			continue;
+		l->symbol = kdl_lk_strdup(sym.name);
+		l->percpu_cpu = (int)c;
+		l->object = sym.addr + off;
+		l->offset = a - sym.addr;
+		if (l->offset) {
+			var_member(s, l, sym.name, l->offset, member, sizeof(member));
+			l->name = kdl_lk_printf("%s%s%s on CPU %zu", sym.name,
+						member[0] == '+' ? "" : ".", member, c);
+		} else {
+			l->name = kdl_lk_printf("%s on CPU %zu", sym.name, c);
+		}
+		return true;
+	}
+	return false;
+}
+
+/* Who an object belongs to, for the display name: " of comm[pid]" for an
+ * mm_struct or task_struct, " (fstype)" for a super_block. */
+static void object_owner(struct kdl_lk *s, const char *type, uint64_t obj, char *buf, size_t len)
+{
+	const struct kdl_layout_locks *L = s->L;
+	const struct kdl_model *m = s->m;
+
+	buf[0] = 0;
+	if (!type)
+		return;
+	if (!strcmp(type, "mm_struct")) {
+		int best = -1;
+
+		for (size_t i = 0; i < m->ntasks; i++)
+			if (m->tasks[i].mm == obj &&
+			    (best < 0 || m->tasks[i].pid == m->tasks[i].tgid))
+				best = (int)i;
+		if (best >= 0)
+			snprintf(buf, len, " of %s[%d]", m->tasks[best].comm, m->tasks[best].tgid);
+	} else if (!strcmp(type, "task_struct")) {
+		int ti = kdl_lk_task_by_addr(s, obj);
+
+		if (ti >= 0)
+			snprintf(buf, len, " of %s[%d]", m->tasks[ti].comm, m->tasks[ti].pid);
+	} else if (!strcmp(type, "super_block")) {
+		uint64_t st, np;
+		char fs[32];
+
+		if (kdl_lk_field(s, obj, &L->sb.s_type, &st) && kdl_lk_kptr(st) &&
+		    kdl_lk_field(s, st, &L->fstype.name, &np) && kdl_lk_kptr(np) &&
+		    kdl_lk_string(s, np, fs, sizeof(fs)))
+			snprintf(buf, len, " (%s)", fs);
+	}
+}
+
+static bool name_slab(struct kdl_lk *s, struct kdl_lock *l)
+{
+	const struct kdl_layout_locks *L = s->L;
+	const struct kdl_lfield *sc = L->slab.slab_cache.ok ? &L->slab.slab_cache
+							    : &L->page.slab_cache;
+	uint64_t a = l->address, pfn, page, head, cache, np, size, osize, pad = 0, base, idx, obj;
+	uint64_t flags;
+	char cname[64], type[64], stype[80], member[256], own[96];
+
+	if (!L->page.size || !sc->ok || !L->kmem_cache.name.ok || !L->kmem_cache.size.ok)
+		return false;
+	if (a < L->page_offset_base || a - L->page_offset_base >= (1ULL << 46))
+		return false;
+	pfn = (a - L->page_offset_base) >> 12;
+	page = L->vmemmap_base + pfn * L->page.size;
+	head = page;
+	if (L->page.compound_head.ok && kdl_lk_field(s, page, &L->page.compound_head, &np) &&
+	    (np & 1))
+		head = np - 1;
+	if (head < L->vmemmap_base || (head - L->vmemmap_base) % L->page.size)
+		return false;
+	if (L->pg_slab_bit >= 0 && kdl_lk_field(s, head, &L->page.flags, &flags) &&
+	    !(flags & (1ULL << L->pg_slab_bit)))
+		return false;
+	if (!kdl_lk_field(s, head, sc, &cache) || !kdl_lk_kptr(cache))
+		return false;
+	if (!kdl_lk_field(s, cache, &L->kmem_cache.size, &size) || size < 8 || size > (1u << 24))
+		return false;
+	if (!kdl_lk_field(s, cache, &L->kmem_cache.object_size, &osize) || osize > size)
+		osize = size;
+	kdl_lk_field(s, cache, &L->kmem_cache.red_left_pad, &pad);
+	if (pad > size)
+		pad = 0;
+	if (!kdl_lk_field(s, cache, &L->kmem_cache.name, &np) || !kdl_lk_kptr(np) ||
+	    !kdl_lk_string(s, np, cname, sizeof(cname)) || !cname[0])
+		return false;
+	base = L->page_offset_base + (((head - L->vmemmap_base) / L->page.size) << 12);
+	if (a < base + pad)
+		return false;
+	idx = (a - base - pad) / size;
+	obj = base + pad + idx * size;
+	if (a - obj >= osize)
+		return false;
+	l->cache = kdl_lk_strdup(cname);
+	l->object = obj;
+	l->offset = a - obj;
+	kdl_names_cache_type(cname, type, sizeof(type));
+	snprintf(stype, sizeof(stype), "struct %s", type);
+	member[0] = 0;
+	if (type[0] && s->ctx->di) {
+		uint64_t tsz = 0;
+		struct kdl_error *err = kdl_debuginfo_type_size(s->ctx->di, stype, &tsz);
+
+		if (!err && tsz && tsz <= size) {
+			l->type = kdl_lk_strdup(type);
+			member_of(s, stype, l->offset, member, sizeof(member));
+		}
+		kdl_error_destroy(err);
+	}
+	if (!member[0])
+		snprintf(member, sizeof(member), "+0x%llx", (unsigned long long)l->offset);
+	l->member = kdl_lk_strdup(member);
+	object_owner(s, l->type, obj, own, sizeof(own));
+	l->name = kdl_lk_printf("%s%s%s @0x%llx%s", l->type ? l->type : cname,
+				member[0] == '+' ? "" : ".", member, (unsigned long long)obj, own);
+	return true;
+}
+
+static void name_work(struct kdl_lk *s, struct kdl_lock *l)
+{
+	struct kdl_symbol sym;
+	uint64_t fn;
+	char *old = l->name;
+
+	if (!s->ctx->di || !kdl_lk_field(s, l->address, &s->L->work.func, &fn) ||
+	    !kdl_debuginfo_symbol_at(s->ctx->di, fn, &sym) || !sym.is_function)
+		return;
+	if (l->symbol && !l->member)
+		return; /* a static work item: its symbol is its name */
+	l->name = kdl_lk_printf("work %s @0x%llx", sym.name, (unsigned long long)l->address);
+	free(old);
+}
+
+void kdl_names_fill(struct kdl_lk *s, int li)
+{
+	struct kdl_lock *l = &s->m->locks[li];
+	int st = kdl_lk_stack_of(s, l->address);
+
+	if (l->name)
+		return;
+	if (st >= 0) {
+		l->stack_pid = s->m->tasks[st].pid;
+		l->name = kdl_lk_printf("stack of pid %d", l->stack_pid);
+	} else if (!name_symbol(s, l) && !name_percpu(s, l) && !name_slab(s, l)) {
+		l->name = kdl_lk_printf("%s @0x%llx", kdl_lock_kind_name(l->kind),
+					(unsigned long long)l->address);
+	}
+	if (l->kind == KDL_LOCK_WORK)
+		name_work(s, l);
+	if (!l->name)
+		l->name = kdl_lk_strdup("?");
+}

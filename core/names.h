@@ -1,0 +1,26 @@
+/* core/names.h - display names of locks and other resources.
+ *
+ * A lock is named the way a person recognises it, in this order: on a task's
+ * stack ("stack of pid N"); a global or module symbol plus member path
+ * ("rcu_state.node[0].boost_mtx"); a per-CPU variable ("runqueues.lock on CPU
+ * 2"); a member of a slab object found through the dump's page/slab metadata
+ * ("mm_struct.mmap_lock @0x... of java[12862]"); else its address. The parts
+ * go to kdl_lock.symbol/cache/type/member/object/offset/percpu_cpu/stack_pid.
+ *
+ * The functions live in core/names.c and are called by kdl_locks_analyse()
+ * (core/locks.h) for every lock it adds; they take the analysis' private state
+ * (core/locks_priv.h), so there is no public entry point here beyond the
+ * helper below.
+ */
+#ifndef KDL_NAMES_H
+#define KDL_NAMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The struct type a slab cache's objects have, guessed from the cache name
+ * ("mm_struct" -> "mm_struct", "kdl_obj_cache" -> "kdl_obj", "filp" ->
+ * "file"); writes "" for the generic kmalloc caches. */
+void kdl_names_cache_type(const char *cache, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,549 @@
+/* tests/unit_locks.c - lock analysis over synthetic memory, with hand-filled
+ * layout tables of several kernel generations (core/layout_locks.h). Every
+ * scenario is built the way the kernel builds it: waiter records on the
+ * waiting task's stack linked into the lock's wait list, owner words encoded
+ * as that generation encodes them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/graph.h"
+#include "core/layout_locks.h"
+#include "core/locks.h"
+#include "core/model.h"
+#include "core/target.h"
+#include "tests/lib/kdltest.h"
+
+#define BASE 0xffff888001000000ULL
+#define MEMSZ (1u << 20)
+#define TASKS (BASE)                /* 4 KiB per task */
+#define STACKS (BASE + 0x40000)     /* 16 KiB per task */
+#define DATA (BASE + 0xc0000)
+#define NT 24
+
+static unsigned char *mem;
+static const struct kdl_layout_locks *L;
+static struct kdl_layout_locks Lbuf;
+static struct kdl_model *m;
+static const char *gname;
+
+static void w64(uint64_t a, uint64_t v)
+{
+	if (a < BASE || a + 8 > BASE + MEMSZ) {
+		fprintf(stderr, "w64 out of range %llx\n", (unsigned long long)a);
+		abort();
+	}
+	memcpy(mem + (a - BASE), &v, 8);
+}
+
+static void w32(uint64_t a, uint32_t v)
+{
+	memcpy(mem + (a - BASE), &v, 4);
+}
+
+static uint64_t r64(uint64_t a)
+{
+	uint64_t v;
+
+	memcpy(&v, mem + (a - BASE), 8);
+	return v;
+}
+
+static void wf(uint64_t base, const struct kdl_lfield *f, uint64_t v)
+{
+	if (!f->ok)
+		return;
+	if (f->size == 4)
+		w32(base + f->off, (uint32_t)v);
+	else
+		w64(base + f->off, v);
+}
+
+static void list_init(uint64_t h)
+{
+	w64(h, h);
+	w64(h + 8, h);
+}
+
+static void list_add_tail(uint64_t h, uint64_t n)
+{
+	uint64_t prev = r64(h + 8);
+
+	w64(n, h);
+	w64(n + 8, prev);
+	w64(prev, n);
+	w64(h + 8, n);
+}
+
+static uint64_t task_addr(int i) { return TASKS + (uint64_t)i * 0x1000; }
+static uint64_t stack_lo(int i) { return STACKS + (uint64_t)i * 0x4000; }
+
+static int ntask;
+static uint64_t data_next;
+
+static uint64_t alloc_data(size_t n)
+{
+	uint64_t a = data_next;
+
+	data_next += (n + 63) & ~63ULL;
+	return a;
+}
+
+static int new_task(const char *comm, int pid, const char *state)
+{
+	struct kdl_task *t = &m->tasks[ntask];
+
+	memset(t, 0, sizeof(*t));
+	t->addr = task_addr(ntask);
+	t->pid = t->tgid = pid;
+	snprintf(t->comm, sizeof(t->comm), "%s", comm);
+	snprintf(t->state, sizeof(t->state), "%s", state);
+	t->stack_base = stack_lo(ntask);
+	t->cpu = -1;
+	t->waits_on = -1;
+	t->blocked_for_ns = -1;
+	wf(t->addr, &L->task.pid, (uint64_t)pid);
+	m->ntasks = (size_t)++ntask;
+	return ntask - 1;
+}
+
+/* Frames: blocking functions then the caller; sp grows by 0x40 per frame. */
+static void set_frames(int ti, const char *const *fns, size_t n, uint64_t sp0)
+{
+	struct kdl_task *t = &m->tasks[ti];
+
+	t->frames = calloc(n, sizeof(*t->frames));
+	for (size_t i = 0; i < n; i++) {
+		t->frames[i].function = fns[i];
+		t->frames[i].pc = 0xffffffff81000000ULL + i;
+		t->frames[i].sp = sp0 + 0x40 * i;
+		t->frames[i].reliable = true;
+	}
+	t->nframes = n;
+	t->frames_done = true;
+}
+
+static uint64_t new_mutex(void)
+{
+	uint64_t a = alloc_data(L->mutex.size ? L->mutex.size : 64);
+
+	list_init(a + L->mutex.wait_list.off);
+	if (!L->mutex_owner_atomic)
+		wf(a, &L->mutex.count, 1);
+	return a;
+}
+
+static void mutex_own(uint64_t mx, int ti)
+{
+	if (L->mutex_owner_atomic) {
+		wf(mx, &L->mutex.owner, m->tasks[ti].addr | 1);
+	} else {
+		wf(mx, &L->mutex.count, (uint32_t)-1);
+		wf(mx, &L->mutex.owner, m->tasks[ti].addr);
+	}
+}
+
+/* Task ti blocks in mutex_lock(mx) called from fn. */
+static void mutex_wait(int ti, uint64_t mx, const char *fn)
+{
+	static const char *fns[6];
+	uint64_t sp0 = stack_lo(ti) + 0x3c00, rec = sp0 + 0xa0;
+
+	fns[0] = "__schedule";
+	fns[1] = "schedule";
+	fns[2] = "schedule_preempt_disabled";
+	fns[3] = "__mutex_lock.constprop.0";
+	fns[4] = fn;
+	fns[5] = "kthread";
+	set_frames(ti, fns, 6, sp0);
+	w64(rec + L->mutex_waiter.task.off, m->tasks[ti].addr);
+	list_add_tail(mx + L->mutex.wait_list.off, rec + L->mutex_waiter.list.off);
+}
+
+static uint64_t new_rwsem(void)
+{
+	uint64_t a = alloc_data(64);
+
+	list_init(a + L->rwsem.wait_list.off);
+	return a;
+}
+
+static void rwsem_own_write(uint64_t s, int ti)
+{
+	if (L->rwsem_style == KDL_RWSEM_ATOMIC) {
+		wf(s, &L->rwsem.count, 1 | 2);
+		wf(s, &L->rwsem.owner, m->tasks[ti].addr);
+	} else {
+		/* ACTIVE_WRITE_BIAS + WAITING_BIAS */
+		wf(s, &L->rwsem.count, 0xfffffffe00000001ULL);
+		wf(s, &L->rwsem.owner, m->tasks[ti].addr);
+	}
+}
+
+static void rwsem_wait(int ti, uint64_t s, bool read, const char *fn)
+{
+	static const char *fr[5] = { "__schedule", "schedule", "rwsem_down_read_slowpath",
+				     "down_read", NULL };
+	static const char *fw[5] = { "__schedule", "schedule", "rwsem_down_write_slowpath",
+				     "down_write", NULL };
+	const char **fns = read ? fr : fw;
+	uint64_t sp0 = stack_lo(ti) + 0x3c00, rec = sp0 + 0x90;
+
+	fns[4] = fn;
+	set_frames(ti, fns, 5, sp0);
+	/* set_frames keeps the pointer array, copy the names it points to */
+	m->tasks[ti].frames[4].function = fn;
+	w64(rec + L->rwsem_waiter.task.off, m->tasks[ti].addr);
+	wf(rec, &L->rwsem_waiter.type, read ? 1 : 0);
+	list_add_tail(s + L->rwsem.wait_list.off, rec + L->rwsem_waiter.list.off);
+}
+
+/* A completion waiter (swait since 5.7, wait_queue before) at rec. */
+static void completion_link(int ti, uint64_t c, uint64_t rec)
+{
+	if (L->completion_swait) {
+		w64(rec + L->swait.task.off, m->tasks[ti].addr);
+		list_add_tail(c + L->completion.wait.off + L->swait_head.task_list.off,
+			      rec + L->swait.task_list.off);
+	} else {
+		w64(rec + L->wq_entry.private_.off, m->tasks[ti].addr);
+		w64(rec + L->wq_entry.func.off, 0xffffffff81234567ULL);
+		list_add_tail(c + L->completion.wait.off + L->wq_head.head.off,
+			      rec + L->wq_entry.entry.off);
+	}
+}
+
+static void completion_init(uint64_t c)
+{
+	if (L->completion_swait)
+		list_init(c + L->completion.wait.off + L->swait_head.task_list.off);
+	else
+		list_init(c + L->completion.wait.off + L->wq_head.head.off);
+}
+
+static int lock_of(uint64_t a)
+{
+	return kdl_model_lock_by_addr(m, a);
+}
+
+static bool owned_by(uint64_t a, int ti, enum kdl_confidence conf)
+{
+	int li = lock_of(a);
+
+	if (li < 0)
+		return false;
+	for (size_t i = 0; i < m->locks[li].nowners; i++)
+		if (m->locks[li].owners[i].who.task == ti &&
+		    m->locks[li].owners[i].confidence == conf)
+			return true;
+	return false;
+}
+
+static int finding_of(enum kdl_finding_kind k, int ti)
+{
+	for (size_t i = 0; i < m->nfindings; i++) {
+		if (m->findings[i].kind != k)
+			continue;
+		for (size_t j = 0; j < m->findings[i].ntasks; j++)
+			if (m->findings[i].tasks[j] == ti)
+				return (int)i;
+	}
+	return -1;
+}
+
+static int cycle_with(int ti, enum kdl_finding_kind cls)
+{
+	for (size_t c = 0; c < m->ncycles; c++) {
+		if (m->cycles[c].cls != cls)
+			continue;
+		for (size_t i = 0; i < m->cycles[c].n; i++)
+			if (m->cycles[c].nodes[i].task == ti)
+				return (int)c;
+	}
+	return -1;
+}
+
+static void run_generation(enum kdl_kgen gen, const char *name)
+{
+	struct kdl_target *t = NULL;
+	struct kdl_locks_ctx ctx;
+	struct kdl_locks_cpu_raw cpu;
+	struct kdl_error *err;
+	int a1, a2, a3, rw1, rw2, co, sd1, sd2, ih, fl, kw, orr, cvh, cv[3];
+	uint64_t A, B, R, C, M, S, WM, W, O, CV;
+	bool modern = gen >= KDL_KGEN_5_10;
+
+	gname = name;
+	kdl_layout_locks_synthetic(gen, &Lbuf);
+	L = &Lbuf;
+	mem = calloc(1, MEMSZ);
+	m = calloc(1, sizeof(*m));
+	m->tasks = calloc(NT, sizeof(*m->tasks));
+	ntask = 0;
+	data_next = DATA;
+
+	/* ABBA on two mutexes, a third task queued on A */
+	A = new_mutex();
+	B = new_mutex();
+	a1 = new_task("abba1", 101, "UN");
+	a2 = new_task("abba2", 102, "UN");
+	a3 = new_task("cat", 103, "UN");
+	mutex_own(A, a1);
+	mutex_own(B, a2);
+	if (gen == KDL_KGEN_6_16) {
+		/* the hung-task blocker word says it directly */
+		wf(m->tasks[a1].addr, &L->task.blocker, B | 0);
+		mutex_wait(a1, B, "abba1_fn");
+	} else {
+		mutex_wait(a1, B, "abba1_fn");
+	}
+	mutex_wait(a2, A, "abba2_fn");
+	mutex_wait(a3, A, "abba_read");
+
+	/* rwsem held for write, a reader waits */
+	R = new_rwsem();
+	rw1 = new_task("rw_w", 110, "IN");
+	rw2 = new_task("rw_r", 111, "UN");
+	rwsem_own_write(R, rw1);
+	rwsem_wait(rw2, R, true, "reader_fn");
+
+	/* completion nobody completes */
+	C = alloc_data(64);
+	completion_init(C);
+	co = new_task("compl", 120, "UN");
+	{
+		static const char *fns[] = { "__schedule", "schedule", "schedule_timeout",
+					     "__wait_for_common", "wait_for_completion",
+					     "compl_fn", "kthread" };
+		uint64_t sp0 = stack_lo(co) + 0x3c00;
+
+		set_frames(co, fns, 7, sp0);
+		completion_link(co, C, sp0 + 0x150);
+	}
+
+	/* recursive self-deadlock + one waiter */
+	M = new_mutex();
+	sd1 = new_task("rec1", 130, "UN");
+	sd2 = new_task("rec2", 131, "UN");
+	mutex_own(M, sd1);
+	mutex_wait(sd1, M, "rec1_fn");
+	mutex_wait(sd2, M, "rec2_fn");
+
+	/* softirq spinning on a spinlock its interrupted task holds (CPU 0) */
+	S = alloc_data(64);
+	w32(S, 1);
+	ih = new_task("tmr_hold", 140, "RU");
+	m->tasks[ih].on_cpu = true;
+	m->tasks[ih].cpu = 0;
+	m->cpus = calloc(1, sizeof(*m->cpus));
+	m->ncpus = 1;
+	m->cpus[0].cpu = 0;
+	m->cpus[0].task = ih;
+	m->cpus[0].pid = 140;
+	m->cpus[0].context = KDL_CTX_SOFTIRQ;
+	{
+		static const char *fns[] = { "native_queued_spin_lock_slowpath", "_raw_spin_lock",
+					     "kdl_timer_fn", "call_timer_fn", "__do_softirq",
+					     "irq_exit_rcu", "tmr_hold_fn", "kthread" };
+		static const enum kdl_ctx cx[] = { KDL_CTX_SOFTIRQ, KDL_CTX_SOFTIRQ, KDL_CTX_SOFTIRQ,
+						   KDL_CTX_SOFTIRQ, KDL_CTX_SOFTIRQ, KDL_CTX_IRQ,
+						   KDL_CTX_TASK, KDL_CTX_TASK };
+
+		m->cpus[0].frames = calloc(8, sizeof(struct kdl_frame));
+		m->cpus[0].nframes = 8;
+		for (int i = 0; i < 8; i++) {
+			m->cpus[0].frames[i].function = fns[i];
+			m->cpus[0].frames[i].context = cx[i];
+			m->cpus[0].frames[i].sp = stack_lo(ih) + 0x3000 + 0x40 * (uint64_t)i;
+		}
+		m->cpus[0].regs_valid = true;
+	}
+	memset(&cpu, 0, sizeof(cpu));
+	cpu.regs_valid = true;
+	cpu.regs.di = S;
+	cpu.regs.si = 0x101;
+
+	/* flush_work deadlock: fl holds WM and flushes W; kworker runs W and waits WM */
+	WM = new_mutex();
+	W = alloc_data(64);
+	fl = new_task("wqflush", 150, "UN");
+	kw = new_task("kworker/0:1", 151, "UN");
+	m->tasks[kw].kthread = true;
+	mutex_own(WM, fl);
+	mutex_wait(kw, WM, "kdl_work_fn");
+	{
+		uint64_t kt = alloc_data(64), wk = alloc_data(128);
+		uint64_t sp0 = stack_lo(fl) + 0x3c00, barr = sp0 + 0x100, rec = sp0 + 0xc0;
+		static const char *fns[] = { "__schedule", "schedule", "schedule_timeout",
+					     "__wait_for_common", "wait_for_completion",
+					     "__flush_work", "wqflush_fn", "kthread" };
+
+		wf(m->tasks[kw].addr, &L->task.worker_private, kt);
+		wf(kt, &L->kthread.data, wk);
+		wf(wk, &L->worker.task, m->tasks[kw].addr);
+		wf(wk, &L->worker.current_work, W);
+		list_init(wk + L->worker.scheduled.off);
+		list_add_tail(wk + L->worker.scheduled.off,
+			      barr + L->wq_barrier.work.off + L->work.entry.off);
+		wf(barr, &L->wq_barrier.task, m->tasks[fl].addr);
+		completion_init(barr + L->wq_barrier.done.off);
+		set_frames(fl, fns, 8, sp0);
+		completion_link(fl, barr + L->wq_barrier.done.off, rec);
+	}
+
+	/* orphaned rwsem: its writer's task_struct is gone; a reader waits */
+	O = new_rwsem();
+	orr = new_task("orphan_rd", 160, "UN");
+	{
+		uint64_t dead = alloc_data(4096);
+
+		if (L->rwsem_style == KDL_RWSEM_ATOMIC)
+			wf(O, &L->rwsem.count, 3);
+		else
+			wf(O, &L->rwsem.count, 0xfffffffe00000001ULL);
+		wf(O, &L->rwsem.owner, dead);
+		wf(dead, &L->task.pid, 99);
+	}
+	rwsem_wait(orr, O, true, "orphan_rd_fn");
+
+	/* convoy: three waiters behind a holder sleeping in msleep */
+	CV = new_mutex();
+	cvh = new_task("convoy_h", 170, "UN");
+	{
+		static const char *fns[] = { "__schedule", "schedule", "schedule_timeout", "msleep",
+					     "convoy_h_fn", "kthread" };
+
+		set_frames(cvh, fns, 6, stack_lo(cvh) + 0x3c00);
+	}
+	mutex_own(CV, cvh);
+	for (int i = 0; i < 3; i++) {
+		cv[i] = new_task("convoy_w", 171 + i, "UN");
+		mutex_wait(cv[i], CV, "convoy_w_fn");
+	}
+
+	/* map the image and analyse */
+	err = kdl_target_create_synthetic(&t);
+	if (!err)
+		err = kdl_target_synthetic_map(t, BASE, mem, MEMSZ);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.target = t;
+	ctx.layout = L;
+	ctx.cpus = &cpu;
+	ctx.ncpus = 1;
+	if (!err)
+		err = kdl_locks_analyse(&ctx, m);
+	kdl_test_ok(err, "%s: analyse", name);
+
+	/* ABBA */
+	KDL_CHECK(m->tasks[a1].waits_on == lock_of(B) && lock_of(B) >= 0, "%s: abba1 waits B", name);
+	if (gen == KDL_KGEN_6_16)
+		KDL_CHECK(m->tasks[a1].waits_how && !strcmp(m->tasks[a1].waits_how, "task->blocker"),
+			  "%s: abba1 found through task->blocker", name);
+	KDL_CHECK(m->tasks[a2].waits_on == lock_of(A) && lock_of(A) >= 0, "%s: abba2 waits A", name);
+	KDL_CHECK(m->tasks[a3].waits_on == lock_of(A), "%s: cat waits A", name);
+	KDL_CHECK(owned_by(A, a1, KDL_CONF_CERTAIN), "%s: A held by abba1 (certain)", name);
+	KDL_CHECK(owned_by(B, a2, KDL_CONF_CERTAIN), "%s: B held by abba2 (certain)", name);
+	KDL_CHECK(lock_of(A) >= 0 && m->locks[lock_of(A)].kind == KDL_LOCK_MUTEX, "%s: A is a mutex", name);
+	KDL_CHECK(cycle_with(a1, KDL_F_DEADLOCK) >= 0 && cycle_with(a1, KDL_F_DEADLOCK) == cycle_with(a2, KDL_F_DEADLOCK),
+		  "%s: abba cycle", name);
+	KDL_CHECK(finding_of(KDL_F_DEADLOCK, a3) >= 0, "%s: cat is in the deadlock finding", name);
+
+	/* rwsem */
+	KDL_CHECK(m->tasks[rw2].waits_on == lock_of(R) && lock_of(R) >= 0 &&
+		  m->tasks[rw2].wait_mode == KDL_MODE_READ, "%s: reader waits R for read", name);
+	if (L->rwsem.owner.ok)
+		KDL_CHECK(owned_by(R, rw1, KDL_CONF_CERTAIN) &&
+			  m->locks[lock_of(R)].owners[0].mode == KDL_MODE_WRITE,
+			  "%s: R held for write by rw_w", name);
+	else
+		KDL_CHECK(lock_of(R) >= 0 && m->locks[lock_of(R)].nowners == 0,
+			  "%s: R has no owner field in this generation", name);
+
+	/* completion */
+	KDL_CHECK(m->tasks[co].waits_on == lock_of(C) && lock_of(C) >= 0 &&
+		  m->locks[lock_of(C)].kind == KDL_LOCK_COMPLETION, "%s: waits on completion", name);
+	KDL_CHECK(finding_of(KDL_F_LOST_WAKEUP, co) >= 0, "%s: completion is a lost wake-up", name);
+
+	/* self deadlock */
+	KDL_CHECK(cycle_with(sd1, KDL_F_SELF_DEADLOCK) >= 0, "%s: recursive self-deadlock cycle", name);
+	KDL_CHECK(finding_of(KDL_F_SELF_DEADLOCK, sd2) >= 0, "%s: rec2 blocked behind it", name);
+
+	/* softirq on the same CPU */
+	KDL_CHECK(m->cpus[0].spinning_on == lock_of(S) && lock_of(S) >= 0, "%s: CPU 0 spins on S", name);
+	KDL_CHECK(lock_of(S) >= 0 && m->locks[lock_of(S)].nwaiters == 1 &&
+		  m->locks[lock_of(S)].waiters[0].who.ctx == KDL_CTX_SOFTIRQ,
+		  "%s: the waiter is the softirq context", name);
+	KDL_CHECK(owned_by(S, ih, KDL_CONF_INFERRED), "%s: S held by the interrupted task (inferred)", name);
+	KDL_CHECK(cycle_with(ih, KDL_F_IRQ_SELF_DEADLOCK) >= 0, "%s: irq self-deadlock", name);
+
+	/* flush (kworker -> worker needs task->worker_private, 5.17+; the hand
+	 * tables give it to every generation but 3.10) */
+	if (L->task.worker_private.ok) {
+	KDL_CHECK(m->tasks[fl].waits_on == lock_of(W) && lock_of(W) >= 0 &&
+		  m->locks[lock_of(W)].kind == KDL_LOCK_WORK, "%s: flusher waits on the work item", name);
+	KDL_CHECK(owned_by(W, kw, KDL_CONF_CERTAIN), "%s: the kworker holds the work item", name);
+	KDL_CHECK(cycle_with(fl, KDL_F_FLUSH_DEADLOCK) >= 0 && cycle_with(kw, KDL_F_FLUSH_DEADLOCK) >= 0,
+		  "%s: flush deadlock cycle", name);
+	}
+
+	/* orphan */
+	if (L->rwsem.owner.ok) {
+	KDL_CHECK(lock_of(O) >= 0 && m->locks[lock_of(O)].nowners == 1 &&
+		  !m->locks[lock_of(O)].owners[0].alive && m->locks[lock_of(O)].owners[0].pid == 99,
+		  "%s: orphan owner is dead (pid 99)", name);
+	KDL_CHECK(finding_of(KDL_F_ORPHANED_LOCK, orr) >= 0, "%s: orphaned_lock finding", name);
+	}
+
+	/* convoy */
+	KDL_CHECK(finding_of(KDL_F_CONVOY, cv[0]) >= 0 && finding_of(KDL_F_CONVOY, cvh) >= 0,
+		  "%s: convoy finding", name);
+	KDL_CHECK(m->tasks[cvh].other.kind && !strcmp(m->tasks[cvh].other.kind, "sleep") &&
+		  !strcmp(m->tasks[cvh].other.label, "msleep"), "%s: holder sleeps in msleep", name);
+	KDL_CHECK(m->tasks[a1].nholds == 1 && m->tasks[a1].holds[0] == lock_of(A),
+		  "%s: abba1 holds A", name);
+	for (size_t i = 0; i < m->nfindings; i++)
+		KDL_CHECK(m->findings[i].summary && strlen(m->findings[i].summary) > 20,
+			  "%s: finding %zu has a summary", name, i);
+	if (getenv("KDL_TEST_VERBOSE"))
+		for (size_t i = 0; i < m->nfindings; i++)
+			printf("# %s %s: %s\n", kdl_finding_kind_name(m->findings[i].kind),
+			       kdl_severity_name(m->findings[i].severity), m->findings[i].summary);
+	(void)modern;
+	kdl_model_destroy(m);
+	kdl_target_destroy(t);
+	free(mem);
+}
+
+static void state_test(void)
+{
+	struct kdl_layout_locks a, b;
+	struct kdl_target *t = NULL;
+	unsigned char buf[64] = { 0 };
+	uint64_t st = 0;
+	uint32_t s32 = 0x402; /* TASK_UNINTERRUPTIBLE | TASK_NOLOAD */
+	uint64_t s64 = 2;
+
+	kdl_layout_locks_synthetic(KDL_KGEN_3_10, &a);
+	kdl_layout_locks_synthetic(KDL_KGEN_6_1, &b);
+	memcpy(buf + a.task.state.off, &s64, 8);
+	memcpy(buf + b.task.state.off, &s32, 4);
+	if (kdl_test_ok(kdl_target_create_synthetic(&t), "state: target") &&
+	    kdl_test_ok(kdl_target_synthetic_map(t, BASE, buf, sizeof(buf)), "state: map")) {
+		KDL_CHECK(kdl_locks_read_task_state(t, &a, BASE, &st) && st == 2,
+			  "3.10: long state read (%llu)", (unsigned long long)st);
+		KDL_CHECK(kdl_locks_read_task_state(t, &b, BASE, &st) && st == 0x402,
+			  "6.1: u32 __state read (0x%llx)", (unsigned long long)st);
+	}
+	kdl_target_destroy(t);
+}
+
+int main(void)
+{
+	run_generation(KDL_KGEN_3_10, "3.10");
+	run_generation(KDL_KGEN_4_19, "4.19");
+	run_generation(KDL_KGEN_5_10, "5.10");
+	run_generation(KDL_KGEN_6_1, "6.1");
+	run_generation(KDL_KGEN_6_16, "6.16");
+	state_test();
+	return kdl_test_done();
+}
