@@ -1,21 +1,473 @@
-/* core/analysis.c - open a dump, read tasks, unwind, analyse locks, build the
- * model. (Skeleton: filled in step by step.) */
+/* core/analysis.c - open a dump and its vmlinux, read every task, unwind the
+ * tasks that matter, run the lock analysis and build the model. */
 #include "analysis.h"
 
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "debuginfo.h"
+#include "dump.h"
+#include "kernel.h"
+#include "layout.h"
+#include "locks.h"
+#include "unwind.h"
+
+#define MAX_FRAMES 128
 
 struct kdl_analysis {
 	struct kdl_model *model;
+	struct kdl_dump *dump;
+	struct kdl_debuginfo *di;
+	struct kdl_layout layout;
+	struct kdl_kernel *kernel;
+	struct kdl_unwinder *unwinder;
+	struct kdl_locks_cpu_raw *cpu_raw; /* indexed like model->cpus */
 };
+
+static void progress(const struct kdl_open_options *o, const char *phase, size_t done,
+		     size_t total)
+{
+	if (o && o->progress)
+		o->progress(o->progress_arg, phase, done, total);
+}
+
+/* ---------------------------------------------------------------- files */
+
+/* Is this an ELF executable (a vmlinux candidate)? */
+static bool looks_like_vmlinux(const char *path)
+{
+	Elf64_Ehdr eh;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = pread(fd, &eh, sizeof(eh), 0);
+	close(fd);
+	return n == (ssize_t)sizeof(eh) && !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
+	       eh.e_type != ET_CORE;
+}
+
+static struct kdl_error *check_readable(const char *path)
+{
+	struct stat st;
+	char b;
+	int fd;
+
+	if (stat(path, &st) != 0)
+		return kdl_error_create(KDL_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return kdl_error_create(KDL_ERR_INPUT, "%s: is a directory, not a crash dump", path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kdl_error_create(KDL_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+	if (read(fd, &b, 1) != 1) {
+		close(fd);
+		return kdl_error_create(KDL_ERR_INPUT, "%s: cannot read (empty or unreadable)", path);
+	}
+	close(fd);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- KASLR */
+
+static bool hexval(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!s)
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 16);
+	return !errno && end != s;
+}
+
+/* Bytes of linux_banner in the vmlinux file, for the KASLR search and the
+ * match check of dumps without VMCOREINFO. */
+static bool vmlinux_banner(struct kdl_debuginfo *di, uint64_t *link, char *buf, size_t len)
+{
+	const void *data;
+	size_t size;
+	uint64_t sec, addr;
+
+	if (!kdl_debuginfo_symbol_addr(di, "linux_banner", &addr))
+		return false;
+	addr -= kdl_debuginfo_kaslr(di);
+	if (!kdl_debuginfo_section(di, ".rodata", &data, &size, &sec) || addr < sec ||
+	    addr - sec + len > size)
+		return false;
+	memcpy(buf, (const char *)data + (addr - sec), len);
+	*link = addr;
+	return true;
+}
+
+static struct kdl_error *find_kaslr(struct kdl_analysis *an, const char *dump_path,
+				    const char *vmlinux_path)
+{
+	uint64_t off = 0, dump_stext, link_stext;
+	const char *s;
+
+	s = kdl_dump_vmcoreinfo(an->dump, "KERNELOFFSET");
+	if (hexval(s, &off)) {
+		kdl_debuginfo_set_kaslr(an->di, off);
+		return NULL;
+	}
+	kdl_debuginfo_set_kaslr(an->di, 0);
+	if (hexval(kdl_dump_vmcoreinfo(an->dump, "SYMBOL(_stext)"), &dump_stext) &&
+	    kdl_debuginfo_symbol_addr(an->di, "_stext", &link_stext)) {
+		kdl_debuginfo_set_kaslr(an->di, dump_stext - link_stext);
+		return NULL;
+	}
+	/* No VMCOREINFO: look for the vmlinux's banner through the page tables
+	 * of the CPU notes (as crash does for QEMU dumps). */
+	{
+		char banner[128];
+		uint64_t link;
+		struct kdl_error *err;
+
+		if (!vmlinux_banner(an->di, &link, banner, sizeof(banner)))
+			return kdl_error_create(KDL_ERR_VMLINUX, "%s: no linux_banner to locate the "
+						"kernel in %s", vmlinux_path, dump_path);
+		err = kdl_dump_find_kaslr(an->dump, link, banner, sizeof(banner), &off);
+		if (err) {
+			kdl_error_destroy(err);
+			return kdl_error_create(KDL_ERR_VMLINUX, "%s does not match %s: its kernel "
+						"(%s) is not in the dump", vmlinux_path, dump_path,
+						kdl_debuginfo_release(an->di) ?
+						kdl_debuginfo_release(an->di) : "unknown release");
+		}
+		kdl_debuginfo_set_kaslr(an->di, off);
+	}
+	return NULL;
+}
+
+static struct kdl_error *check_match(struct kdl_analysis *an, const char *dump_path,
+				     const char *vmlinux_path)
+{
+	const char *dr = kdl_dump_release(an->dump), *vr = kdl_debuginfo_release(an->di);
+	const char *db = kdl_dump_build_id(an->dump), *vb = kdl_debuginfo_build_id(an->di);
+
+	if (dr && vr && strcmp(dr, vr) != 0)
+		return kdl_error_create(KDL_ERR_VMLINUX, "%s does not match %s: vmlinux release "
+					"%s, dump release %s", vmlinux_path, dump_path, vr, dr);
+	if (db && vb && strncmp(db, vb, strlen(vb)) != 0)
+		return kdl_error_create(KDL_ERR_VMLINUX, "%s does not match %s: vmlinux build-id "
+					"%s, dump build-id %s", vmlinux_path, dump_path, vb, db);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- model */
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static bool task_blocked(const struct kdl_task *t)
+{
+	return !strcmp(t->state, "UN") || t->rtlock_wait;
+}
+
+static int task_by_addr(const struct kdl_model *m, uint64_t addr)
+{
+	for (size_t i = 0; i < m->ntasks; i++)
+		if (m->tasks[i].addr == addr)
+			return (int)i;
+	return -1;
+}
+
+/* The panic message from the log: the last "Kernel panic - not syncing: ". */
+static char *panic_from_log(const char *log)
+{
+	const char *key = "Kernel panic - not syncing: ", *p = log, *last = NULL;
+
+	if (!log)
+		return NULL;
+	while ((p = strstr(p, key))) {
+		last = p + strlen(key);
+		p = last;
+	}
+	if (!last)
+		return NULL;
+	return strndup(last, strcspn(last, "\n"));
+}
+
+static struct kdl_error *unwind_task(struct kdl_analysis *an, size_t idx)
+{
+	struct kdl_model *m = an->model;
+	struct kdl_task *t = &m->tasks[idx];
+	struct kdl_frame *frames = NULL;
+	size_t n = 0;
+	enum kdl_quality q = KDL_Q_OK;
+	struct kdl_error *err = NULL;
+	uint64_t sp;
+
+	if (t->frames_done)
+		return NULL;
+	if (!an->unwinder) {
+		t->frames_done = true;
+		t->frames_quality = KDL_Q_UNREADABLE;
+		return NULL;
+	}
+	if (t->on_cpu) {
+		/* a running task's trace is its CPU's trace from the saved registers */
+		for (size_t c = 0; c < m->ncpus; c++) {
+			const struct kdl_cpu *cp = &m->cpus[c];
+
+			if (cp->task != (int)idx || !cp->regs_valid)
+				continue;
+			if (cp->nframes) {
+				frames = malloc(cp->nframes * sizeof(*frames));
+				if (!frames)
+					return kdl_error_create(KDL_ERR_NOMEM, "frames: out of memory");
+				memcpy(frames, cp->frames, cp->nframes * sizeof(*frames));
+				n = cp->nframes;
+			}
+			goto done;
+		}
+	}
+	if (!kdl_kernel_task_thread_sp(an->kernel, t->addr, &sp)) {
+		q = KDL_Q_UNREADABLE;
+		goto done;
+	}
+	err = kdl_unwind_sleeping(an->unwinder, t->cpu, sp, &frames, &n, &q);
+done:
+	if (err) {
+		/* the trace is marked, the analysis goes on */
+		kdl_error_destroy(err);
+		err = NULL;
+		if (q == KDL_Q_OK)
+			q = n ? KDL_Q_PARTIAL : KDL_Q_UNREADABLE;
+	}
+	t->frames = frames;
+	t->nframes = n;
+	t->frames_quality = q;
+	t->frames_done = true;
+	return NULL;
+}
+
+static struct kdl_error *build_cpus(struct kdl_analysis *an)
+{
+	struct kdl_model *m = an->model;
+	int n = kdl_kernel_ncpus(an->kernel);
+
+	m->cpus = calloc((size_t)n, sizeof(*m->cpus));
+	an->cpu_raw = calloc((size_t)n, sizeof(*an->cpu_raw));
+	if (!m->cpus || !an->cpu_raw)
+		return kdl_error_create(KDL_ERR_NOMEM, "cpus: out of memory");
+	m->ncpus = (size_t)n;
+	for (int c = 0; c < n; c++) {
+		struct kdl_cpu *cp = &m->cpus[c];
+		struct kdl_stack_region r;
+		uint64_t cur = kdl_kernel_cpu_current(an->kernel, c);
+		enum kdl_quality q = KDL_Q_OK;
+
+		cp->cpu = c;
+		cp->task = cur ? task_by_addr(m, cur) : -1;
+		cp->pid = cp->task >= 0 ? m->tasks[cp->task].pid : -1;
+		cp->spinning_on = -1;
+		cp->context = KDL_CTX_TASK;
+		cp->regs_valid = kdl_dump_cpu_regs(an->dump, c, &an->cpu_raw[c].regs, NULL);
+		an->cpu_raw[c].regs_valid = cp->regs_valid;
+		if (!cp->regs_valid)
+			continue;
+		if ((an->cpu_raw[c].regs.cs & 3) == 3)
+			cp->context = KDL_CTX_USER;
+		else if (kdl_kernel_classify_stack(an->kernel, c, an->cpu_raw[c].regs.sp, &r))
+			cp->context = r.ctx;
+		if (an->unwinder) {
+			struct kdl_error *err = kdl_unwind_regs(an->unwinder, c, &an->cpu_raw[c].regs,
+								&cp->frames, &cp->nframes, &q);
+
+			kdl_error_destroy(err);
+			/* a softirq runs on the irq stack: the trace knows which */
+			if (cp->context == KDL_CTX_IRQ && cp->nframes &&
+			    cp->frames[0].context == KDL_CTX_SOFTIRQ)
+				cp->context = KDL_CTX_SOFTIRQ;
+		}
+	}
+	return NULL;
+}
+
+static void fill_dump_info(struct kdl_analysis *an)
+{
+	struct kdl_dump_info *d = &an->model->dump;
+
+	d->release = dup_or_null(kdl_dump_release(an->dump) ? kdl_dump_release(an->dump) :
+				 kdl_debuginfo_release(an->di));
+	d->machine = strdup("x86_64");
+	d->format = strdup(kdl_dump_format(an->dump));
+	d->kaslr_offset = kdl_debuginfo_kaslr(an->di);
+	d->cpus = kdl_kernel_ncpus(an->kernel);
+	d->has_vmcoreinfo = kdl_dump_has_vmcoreinfo(an->dump);
+	d->crash_time = -1;
+	{
+		uint64_t v;
+
+		if (hexval(kdl_dump_vmcoreinfo(an->dump, "CRASHTIME"), &v))
+			d->crash_time = (int64_t)strtoll(kdl_dump_vmcoreinfo(an->dump, "CRASHTIME"),
+							 NULL, 10);
+		else
+			d->crash_time = kdl_kernel_crash_time(an->kernel);
+	}
+}
 
 struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
 				    const struct kdl_open_options *opts,
 				    struct kdl_analysis **out)
 {
-	(void)opts;
-	(void)out;
-	return kdl_error_create(KDL_ERR_INPUT, "%s, %s: dump reading not implemented yet",
-				path_a, path_b);
+	const char *dump_path, *vml_path;
+	struct kdl_analysis *an;
+	struct kdl_error *err;
+	struct kdl_model *m;
+	bool partial = false;
+	size_t nmod = 0;
+
+	/* which file is the dump? */
+	if (kdl_dump_probe(path_a)) {
+		dump_path = path_a;
+		vml_path = path_b;
+	} else if (kdl_dump_probe(path_b)) {
+		dump_path = path_b;
+		vml_path = path_a;
+	} else if (looks_like_vmlinux(path_a)) {
+		dump_path = path_b;
+		vml_path = path_a;
+	} else {
+		dump_path = path_a;
+		vml_path = path_b;
+	}
+	err = check_readable(dump_path);
+	if (err)
+		return err;
+
+	an = calloc(1, sizeof(*an));
+	m = calloc(1, sizeof(*m));
+	if (!an || !m) {
+		free(an);
+		free(m);
+		return kdl_error_create(KDL_ERR_NOMEM, "out of memory");
+	}
+	an->model = m;
+
+	progress(opts, "symbols", 0, 0);
+	err = kdl_debuginfo_open(vml_path, &an->di);
+	if (err)
+		goto fail;
+	progress(opts, "open", 0, 0);
+	err = kdl_dump_open(dump_path, "x86_64", &an->dump);
+	if (err)
+		goto fail;
+	err = check_match(an, dump_path, vml_path);
+	if (!err)
+		err = find_kaslr(an, dump_path, vml_path);
+	if (err)
+		goto fail;
+	err = kdl_layout_resolve(an->di, &an->layout);
+	if (err)
+		goto fail;
+	err = kdl_kernel_create(kdl_dump_target(an->dump), an->di, &an->layout,
+				kdl_dump_cpus(an->dump), &an->kernel);
+	if (err)
+		goto fail;
+	err = kdl_kernel_load_module_symbols(an->kernel, &nmod);
+	if (err) {
+		kdl_error_destroy(err);
+		partial = true;
+	}
+
+	progress(opts, "tasks", 0, 0);
+	err = kdl_kernel_read_tasks(an->kernel, &m->tasks, &m->ntasks, &partial);
+	if (err) {
+		/* nothing of the kernel is readable: the vmlinux is not this dump's
+		 * kernel, or the dump is damaged beyond use */
+		if (err->code == KDL_ERR_FAULT)
+			err->code = kdl_dump_has_vmcoreinfo(an->dump) ? KDL_ERR_INPUT : KDL_ERR_VMLINUX;
+		err = kdl_error_wrap(err, "%s", dump_path);
+		goto fail;
+	}
+	m->dump.task_count = m->ntasks;
+	err = kdl_kernel_set_task_stacks(an->kernel, m->tasks, m->ntasks);
+	if (err)
+		goto fail;
+	err = kdl_unwinder_create(kdl_dump_target(an->dump), an->di, kdl_kernel_classify_stack,
+				  an->kernel, &an->unwinder);
+	if (err) {
+		/* no unwinder: tasks and locks still work, traces are empty */
+		kdl_error_destroy(err);
+		an->unwinder = NULL;
+		partial = true;
+	}
+	fill_dump_info(an);
+	{
+		char *log = NULL;
+		size_t len = 0;
+
+		err = kdl_kernel_read_log(an->kernel, &log, &len);
+		kdl_error_destroy(err);
+		m->log = log;
+		m->log_len = len;
+		m->dump.panic = panic_from_log(log);
+	}
+
+	progress(opts, "stacks", 0, m->ntasks);
+	err = build_cpus(an);
+	if (err)
+		goto fail;
+	for (size_t i = 0; i < m->ntasks; i++) {
+		struct kdl_task *t = &m->tasks[i];
+
+		t->involved = task_blocked(t) || t->on_cpu;
+		if (t->involved || !strcmp(t->state, "IN") || (opts && opts->all_tasks)) {
+			err = unwind_task(an, i);
+			if (err)
+				goto fail;
+		}
+		if (t->involved && t->quality == KDL_Q_UNREADABLE)
+			partial = true;
+		progress(opts, "stacks", i + 1, m->ntasks);
+	}
+
+	progress(opts, "locks", 0, 0);
+	{
+		/* layout NULL: the lock analysis resolves its own table from di */
+		struct kdl_locks_ctx lc = {
+			.target = kdl_dump_target(an->dump),
+			.di = an->di,
+			.layout = NULL,
+			.thread_size = an->layout.thread_size,
+			.cpus = an->cpu_raw,
+			.ncpus = m->ncpus,
+		};
+
+		err = kdl_locks_analyse(&lc, m);
+	}
+	if (err) {
+		/* the lock analysis is best effort over what was read */
+		kdl_error_destroy(err);
+		partial = true;
+	}
+	/* a lock analysis may have marked more tasks involved: give them frames */
+	for (size_t i = 0; i < m->ntasks; i++) {
+		if (m->tasks[i].involved && !m->tasks[i].frames_done) {
+			err = unwind_task(an, i);
+			if (err)
+				goto fail;
+		}
+	}
+	m->dump.partial = partial;
+	*out = an;
+	return NULL;
+fail:
+	kdl_analysis_destroy(an);
+	return err;
 }
 
 const struct kdl_model *kdl_analysis_model(const struct kdl_analysis *an)
@@ -25,16 +477,46 @@ const struct kdl_model *kdl_analysis_model(const struct kdl_analysis *an)
 
 struct kdl_error *kdl_analysis_task_frames(struct kdl_analysis *an, size_t idx)
 {
-	(void)an;
-	(void)idx;
-	return NULL;
+	if (idx >= an->model->ntasks)
+		return kdl_error_create(KDL_ERR_USAGE, "task index %zu out of range", idx);
+	return unwind_task(an, idx);
+}
+
+static void resolve_frames(struct kdl_analysis *an, struct kdl_frame *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct kdl_srcloc loc[16];
+		size_t k;
+
+		if (f[i].file || !f[i].function)
+			continue;
+		/* a return address points after the call: look up the call */
+		k = kdl_debuginfo_lines(an->di, i > 0 && f[i].pc ? f[i].pc - 1 : f[i].pc, loc, 16);
+		if (!k)
+			continue;
+		/* the outermost entry is the frame's own function */
+		f[i].file = loc[k - 1].file;
+		f[i].line = loc[k - 1].line;
+	}
 }
 
 struct kdl_error *kdl_analysis_resolve_lines(struct kdl_analysis *an, int task, int cpu)
 {
-	(void)an;
-	(void)task;
-	(void)cpu;
+	struct kdl_model *m = an->model;
+
+	if (task >= 0) {
+		struct kdl_error *err;
+
+		if ((size_t)task >= m->ntasks)
+			return kdl_error_create(KDL_ERR_USAGE, "task index %d out of range", task);
+		err = unwind_task(an, (size_t)task);
+		if (err)
+			return err;
+		resolve_frames(an, m->tasks[task].frames, m->tasks[task].nframes);
+		return NULL;
+	}
+	if (cpu >= 0 && (size_t)cpu < m->ncpus)
+		resolve_frames(an, m->cpus[cpu].frames, m->cpus[cpu].nframes);
 	return NULL;
 }
 
@@ -43,5 +525,10 @@ void kdl_analysis_destroy(struct kdl_analysis *an)
 	if (!an)
 		return;
 	kdl_model_destroy(an->model);
+	kdl_unwinder_destroy(an->unwinder);
+	kdl_kernel_destroy(an->kernel);
+	kdl_dump_destroy(an->dump);
+	kdl_debuginfo_destroy(an->di);
+	free(an->cpu_raw);
 	free(an);
 }

@@ -1,7 +1,13 @@
-/* core/report.c - text, Markdown, JSON and DOT reports of the model. */
+/* core/report.c - text, Markdown, JSON and DOT reports of the model.
+ *
+ * Each format is a list of sections written by static functions; the lock
+ * analysis adds its sections (findings, locks, cycles) next to the task ones.
+ */
 #include "report.h"
 
+#include <inttypes.h>
 #include <string.h>
+#include <time.h>
 
 bool kdl_report_format_parse(const char *name, enum kdl_report_format *out)
 {
@@ -19,12 +25,361 @@ bool kdl_report_format_parse(const char *name, enum kdl_report_format *out)
 	return false;
 }
 
+/* Which tasks a report lists. */
+static bool task_selected(const struct kdl_task *t, const struct kdl_report_options *o)
+{
+	if (o->pid >= 0)
+		return t->pid == o->pid;
+	return o->all_tasks || t->involved;
+}
+
+static void ensure_frames(struct kdl_analysis *an, const struct kdl_model *m,
+			  const struct kdl_report_options *o)
+{
+	for (size_t i = 0; i < m->ntasks; i++) {
+		if (!task_selected(&m->tasks[i], o))
+			continue;
+		kdl_error_destroy(kdl_analysis_resolve_lines(an, (int)i, -1));
+	}
+	for (size_t c = 0; c < m->ncpus; c++)
+		kdl_error_destroy(kdl_analysis_resolve_lines(an, -1, (int)c));
+}
+
+static void format_time(int64_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t < 0 || !gmtime_r(&tt, &tm)) {
+		snprintf(buf, len, "unknown");
+		return;
+	}
+	strftime(buf, len, "%a %b %e %H:%M:%S UTC %Y", &tm);
+}
+
+/* ---------------------------------------------------------------- text */
+
+static void text_frames(FILE *out, const struct kdl_frame *f, size_t n, enum kdl_quality q)
+{
+	enum kdl_ctx ctx = n ? f[0].context : KDL_CTX_TASK;
+
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].context != ctx) {
+			fprintf(out, " --- <%s> ---\n", kdl_ctx_name(f[i].context));
+			ctx = f[i].context;
+		}
+		fprintf(out, " #%-2zu [%016" PRIx64 "] ", i, f[i].sp);
+		if (f[i].function)
+			fprintf(out, "%s", f[i].function);
+		else
+			fprintf(out, "0x%" PRIx64, f[i].pc);
+		if (f[i].module)
+			fprintf(out, " [%s]", f[i].module);
+		fprintf(out, " at %016" PRIx64 "%s\n", f[i].pc, f[i].reliable ? "" : " (unreliable)");
+		if (f[i].file)
+			fprintf(out, "    %s: %d\n", f[i].file, f[i].line);
+	}
+	if (q != KDL_Q_OK)
+		fprintf(out, "    (trace %s)\n", q == KDL_Q_UNREADABLE ? "unreadable" :
+			q == KDL_Q_PARTIAL ? "incomplete" : "unreliable");
+}
+
+static void text_task_header(FILE *out, const struct kdl_task *t)
+{
+	fprintf(out, "PID: %-7d TASK: %016" PRIx64 "  CPU: %-3d COMMAND: \"%s\"\n", t->pid,
+		t->addr, t->cpu, t->comm);
+}
+
+static void text_header(FILE *out, const struct kdl_model *m)
+{
+	const struct kdl_dump_info *d = &m->dump;
+	char date[64];
+	size_t nblocked = 0;
+
+	for (size_t i = 0; i < m->ntasks; i++)
+		if (!strcmp(m->tasks[i].state, "UN"))
+			nblocked++;
+	format_time(d->crash_time, date, sizeof(date));
+	fprintf(out, "     RELEASE: %s\n", d->release ? d->release : "unknown");
+	fprintf(out, "     MACHINE: %s\n", d->machine ? d->machine : "unknown");
+	fprintf(out, "      FORMAT: %s%s\n", d->format ? d->format : "unknown",
+		d->has_vmcoreinfo ? "" : " (no VMCOREINFO)");
+	fprintf(out, "        CPUS: %d\n", d->cpus);
+	fprintf(out, "        DATE: %s\n", date);
+	fprintf(out, "       TASKS: %zu (%zu blocked)\n", d->task_count, nblocked);
+	fprintf(out, "       KASLR: 0x%" PRIx64 "\n", d->kaslr_offset);
+	if (d->panic)
+		fprintf(out, "       PANIC: \"%s\"\n", d->panic);
+	if (d->partial)
+		fprintf(out, "     WARNING: parts of the dump were unreadable; the report is partial\n");
+	fputc('\n', out);
+}
+
+static void text_tasks(FILE *out, const struct kdl_model *m, const struct kdl_report_options *o)
+{
+	fprintf(out, "%s\n\n", o->pid >= 0 ? "TASK" : o->all_tasks ? "TASKS" :
+		"BLOCKED AND ON-CPU TASKS");
+	for (size_t i = 0; i < m->ntasks; i++) {
+		const struct kdl_task *t = &m->tasks[i];
+
+		if (!task_selected(t, o))
+			continue;
+		text_task_header(out, t);
+		fprintf(out, "    STATE: %s%s", t->state, t->rtlock_wait ? " (rtlock wait)" : "");
+		if (t->on_cpu)
+			fprintf(out, "  ON CPU");
+		if (t->blocked_for_ns >= 0)
+			fprintf(out, "  BLOCKED FOR: %.3fs", (double)t->blocked_for_ns / 1e9);
+		fputc('\n', out);
+		text_frames(out, t->frames, t->nframes, t->frames_quality);
+		fputc('\n', out);
+	}
+}
+
+static void text_cpus(FILE *out, const struct kdl_model *m)
+{
+	fprintf(out, "CPUS\n\n");
+	for (size_t c = 0; c < m->ncpus; c++) {
+		const struct kdl_cpu *cp = &m->cpus[c];
+
+		if (cp->task >= 0)
+			text_task_header(out, &m->tasks[cp->task]);
+		fprintf(out, "    CPU %d  CONTEXT: %s%s\n", cp->cpu, kdl_ctx_name(cp->context),
+			cp->regs_valid ? "" : "  (no registers in the dump)");
+		text_frames(out, cp->frames, cp->nframes, KDL_Q_OK);
+		fputc('\n', out);
+	}
+}
+
+static void write_text(FILE *out, const struct kdl_model *m, const struct kdl_report_options *o)
+{
+	text_header(out, m);
+	text_tasks(out, m, o);
+	if (o->pid < 0)
+		text_cpus(out, m);
+}
+
+/* ---------------------------------------------------------------- markdown */
+
+static void write_md(FILE *out, const struct kdl_model *m, const struct kdl_report_options *o)
+{
+	const struct kdl_dump_info *d = &m->dump;
+	char date[64];
+
+	format_time(d->crash_time, date, sizeof(date));
+	fprintf(out, "# kdlview report: Linux %s\n\n", d->release ? d->release : "unknown");
+	fprintf(out, "| | |\n|---|---|\n| release | %s |\n| format | %s |\n| CPUs | %d |\n"
+		"| date | %s |\n| tasks | %zu |\n| KASLR offset | 0x%" PRIx64 " |\n",
+		d->release ? d->release : "unknown", d->format ? d->format : "unknown", d->cpus,
+		date, d->task_count, d->kaslr_offset);
+	if (d->panic)
+		fprintf(out, "| panic | %s |\n", d->panic);
+	if (d->partial)
+		fprintf(out, "\n**Partial:** parts of the dump were unreadable.\n");
+	fprintf(out, "\n## Tasks\n\n| pid | comm | state | cpu | blocked for |\n|---|---|---|---|---|\n");
+	for (size_t i = 0; i < m->ntasks; i++) {
+		const struct kdl_task *t = &m->tasks[i];
+
+		if (!task_selected(t, o))
+			continue;
+		fprintf(out, "| %d | `%s` | %s%s | %d | ", t->pid, t->comm, t->state,
+			t->on_cpu ? " (on CPU)" : "", t->cpu);
+		if (t->blocked_for_ns >= 0)
+			fprintf(out, "%.3fs |\n", (double)t->blocked_for_ns / 1e9);
+		else
+			fprintf(out, "- |\n");
+	}
+	fprintf(out, "\n## Backtraces\n");
+	for (size_t i = 0; i < m->ntasks; i++) {
+		const struct kdl_task *t = &m->tasks[i];
+
+		if (!task_selected(t, o))
+			continue;
+		fprintf(out, "\n### %s [%d] %s\n\n```\n", t->comm, t->pid, t->state);
+		text_frames(out, t->frames, t->nframes, t->frames_quality);
+		fprintf(out, "```\n");
+	}
+	if (o->pid < 0) {
+		fprintf(out, "\n## CPUs\n");
+		for (size_t c = 0; c < m->ncpus; c++) {
+			const struct kdl_cpu *cp = &m->cpus[c];
+
+			fprintf(out, "\n### CPU %d: pid %d, %s\n\n```\n", cp->cpu, cp->pid,
+				kdl_ctx_name(cp->context));
+			text_frames(out, cp->frames, cp->nframes, KDL_Q_OK);
+			fprintf(out, "```\n");
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+static void json_str(FILE *out, const char *s)
+{
+	if (!s) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void json_addr(FILE *out, uint64_t a)
+{
+	fprintf(out, "\"0x%" PRIx64 "\"", a);
+}
+
+static void json_frames(FILE *out, const struct kdl_frame *f, size_t n, const char *indent)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%s\n%s  {\"pc\": ", i ? "," : "", indent);
+		json_addr(out, f[i].pc);
+		fputs(", \"sp\": ", out);
+		json_addr(out, f[i].sp);
+		fputs(", \"function\": ", out);
+		json_str(out, f[i].function);
+		fprintf(out, ", \"offset\": %" PRIu64 ", \"module\": ", f[i].offset);
+		json_str(out, f[i].module);
+		fputs(", \"file\": ", out);
+		json_str(out, f[i].file);
+		if (f[i].line > 0)
+			fprintf(out, ", \"line\": %d", f[i].line);
+		else
+			fputs(", \"line\": null", out);
+		fprintf(out, ", \"context\": \"%s\", \"reliable\": %s}", kdl_ctx_name(f[i].context),
+			f[i].reliable ? "true" : "false");
+	}
+	fprintf(out, "%s]", n ? "\n    " : "");
+	(void)indent;
+}
+
+static void write_json(FILE *out, const struct kdl_model *m, const struct kdl_report_options *o)
+{
+	const struct kdl_dump_info *d = &m->dump;
+	bool first = true;
+
+	fprintf(out, "{\n  \"schema\": 1,\n  \"dump\": {\"release\": ");
+	json_str(out, d->release);
+	fputs(", \"machine\": ", out);
+	json_str(out, d->machine);
+	fprintf(out, ", \"cpus\": %d, \"task_count\": %zu, \"format\": ", d->cpus, d->task_count);
+	json_str(out, d->format);
+	fputs(", \"panic\": ", out);
+	json_str(out, d->panic);
+	if (d->crash_time >= 0)
+		fprintf(out, ", \"crash_time\": %" PRId64, d->crash_time);
+	else
+		fputs(", \"crash_time\": null", out);
+	fputs(", \"kaslr_offset\": ", out);
+	json_addr(out, d->kaslr_offset);
+	fprintf(out, ", \"has_vmcoreinfo\": %s, \"partial\": %s},\n",
+		d->has_vmcoreinfo ? "true" : "false", d->partial ? "true" : "false");
+	fputs("  \"tasks\": [", out);
+	for (size_t i = 0; i < m->ntasks; i++) {
+		const struct kdl_task *t = &m->tasks[i];
+
+		if (!task_selected(t, o))
+			continue;
+		fprintf(out, "%s\n   {\"pid\": %d, \"tgid\": %d, \"ppid\": %d, \"comm\": ",
+			first ? "" : ",", t->pid, t->tgid, t->ppid);
+		first = false;
+		json_str(out, t->comm);
+		fputs(", \"task\": ", out);
+		json_addr(out, t->addr);
+		fprintf(out, ", \"state\": \"%s\", \"state_raw\": %u, \"rtlock_wait\": %s, "
+			"\"cpu\": %d, \"on_cpu\": %s, \"blocked_for_ns\": ", t->state, t->state_raw,
+			t->rtlock_wait ? "true" : "false", t->cpu, t->on_cpu ? "true" : "false");
+		if (t->blocked_for_ns >= 0)
+			fprintf(out, "%" PRId64, t->blocked_for_ns);
+		else
+			fputs("null", out);
+		fputs(",\n    \"frames\": ", out);
+		json_frames(out, t->frames, t->nframes, "   ");
+		fputs("}", out);
+	}
+	fputs("\n  ],\n  \"cpus\": [", out);
+	for (size_t c = 0; c < m->ncpus; c++) {
+		const struct kdl_cpu *cp = &m->cpus[c];
+
+		fprintf(out, "%s\n   {\"cpu\": %d, \"pid\": ", c ? "," : "", cp->cpu);
+		if (cp->pid >= 0)
+			fprintf(out, "%d", cp->pid);
+		else
+			fputs("null", out);
+		fprintf(out, ", \"context\": \"%s\",\n    \"frames\": ", kdl_ctx_name(cp->context));
+		json_frames(out, cp->frames, cp->nframes, "   ");
+		fputs("}", out);
+	}
+	fputs("\n  ]\n}\n", out);
+}
+
+/* ---------------------------------------------------------------- DOT */
+
+static void write_dot(FILE *out, const struct kdl_model *m, const struct kdl_report_options *o)
+{
+	fprintf(out, "digraph waitfor {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n");
+	for (size_t i = 0; i < m->ntasks; i++) {
+		const struct kdl_task *t = &m->tasks[i];
+
+		if (!task_selected(t, o))
+			continue;
+		fprintf(out, "  t%d [label=\"%s\\n[%d] %s\"];\n", t->pid, t->comm, t->pid, t->state);
+	}
+	for (size_t i = 0; i < m->ntasks; i++) {
+		const struct kdl_task *t = &m->tasks[i];
+		const struct kdl_lock *l;
+
+		if (!task_selected(t, o) || t->waits_on < 0 || (size_t)t->waits_on >= m->nlocks)
+			continue;
+		l = &m->locks[t->waits_on];
+		for (size_t k = 0; k < l->nowners; k++) {
+			int oi = l->owners[k].who.task;
+
+			if (oi < 0 || (size_t)oi >= m->ntasks)
+				continue;
+			fprintf(out, "  t%d -> t%d [label=\"%s\"];\n", t->pid, m->tasks[oi].pid,
+				l->name ? l->name : kdl_lock_kind_name(l->kind));
+		}
+	}
+	fprintf(out, "}\n");
+}
+
 struct kdl_error *kdl_report_write(struct kdl_analysis *an, const struct kdl_report_options *opts,
 				   FILE *out)
 {
 	const struct kdl_model *m = kdl_analysis_model(an);
 
-	(void)opts;
-	fprintf(out, "RELEASE: %s\n", m->dump.release ? m->dump.release : "?");
+	ensure_frames(an, m, opts);
+	switch (opts->format) {
+	case KDL_REPORT_TEXT:
+		write_text(out, m, opts);
+		break;
+	case KDL_REPORT_MD:
+		write_md(out, m, opts);
+		break;
+	case KDL_REPORT_JSON:
+		write_json(out, m, opts);
+		break;
+	case KDL_REPORT_DOT:
+		write_dot(out, m, opts);
+		break;
+	}
+	if (ferror(out))
+		return kdl_error_create(KDL_ERR_IO, "writing the report failed");
 	return NULL;
 }
