@@ -11,6 +11,16 @@ struct kdl_target {
 	size_t faults;
 };
 
+/* tests/fuzz capture hook (see target.h) */
+static kdl_target_capture_fn capture_fn;
+static void *capture_arg;
+
+void kdl_target_set_capture_hook(kdl_target_capture_fn fn, void *arg)
+{
+	capture_fn = fn;
+	capture_arg = arg;
+}
+
 struct kdl_error *kdl_target_create(const struct kdl_target_ops *ops, void *priv,
 				    struct kdl_target **out)
 {
@@ -48,8 +58,15 @@ struct kdl_error *kdl_target_read(struct kdl_target *t, uint64_t addr, void *buf
 					len, (unsigned long long)addr);
 	}
 	err = t->ops->read(t->priv, addr, buf, len);
-	if (err)
+	if (err) {
 		t->faults++;
+	} else if (capture_fn) {
+		kdl_target_capture_fn fn = capture_fn;
+
+		capture_fn = NULL;
+		fn(capture_arg, t, addr, buf, len);
+		capture_fn = fn;
+	}
 	return err;
 }
 

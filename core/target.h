@@ -41,6 +41,15 @@ int kdl_target_peek_u64(struct kdl_target *t, uint64_t addr, uint64_t *out);
 /* Number of failed reads since creation (for "partial" reporting). */
 size_t kdl_target_fault_count(const struct kdl_target *t);
 
+/* Capture hook for tests/fuzz (robustness engineer): when set, fn is called
+ * after every successful kdl_target_read() of any target with the bytes read,
+ * so that a tool can record the memory an analysis touches. The hook is
+ * disabled while it runs (it may read the same target). Not thread-safe;
+ * NULL clears it. */
+typedef void (*kdl_target_capture_fn)(void *arg, struct kdl_target *t, uint64_t addr,
+				      const void *buf, size_t len);
+void kdl_target_set_capture_hook(kdl_target_capture_fn fn, void *arg);
+
 /* A synthetic target for tests: a set of (address, bytes) regions. */
 struct kdl_error *kdl_target_create_synthetic(struct kdl_target **out);
 struct kdl_error *kdl_target_synthetic_map(struct kdl_target *t, uint64_t addr,
