@@ -612,6 +612,15 @@ static bool task_in_cycle(const struct kdl_model *m, int ti)
 	return false;
 }
 
+static bool lock_in_finding(const struct kdl_model *m, int li)
+{
+	for (size_t f = 0; f < m->nfindings; f++)
+		for (size_t i = 0; i < m->findings[f].nlocks; i++)
+			if (m->findings[f].locks[i] == li && m->findings[f].kind == KDL_F_RW_DEADLOCK)
+				return true;
+	return false;
+}
+
 static void waiter_list(const struct kdl_model *m, const struct kdl_lock *l, struct text *t)
 {
 	char tn[96];
@@ -653,7 +662,7 @@ static void lock_findings(struct g *g)
 		char hn[96], doing[256];
 		bool spun = false;
 
-		if (!l->nwaiters || lock_in_cycle(m, (int)li))
+		if (!l->nwaiters || lock_in_cycle(m, (int)li) || lock_in_finding(m, (int)li))
 			continue;
 		for (size_t o = 0; o < l->nowners; o++) {
 			if (!l->owners[o].alive && !dead)

@@ -199,6 +199,16 @@ struct kdl_error *kdl_layout_locks_resolve(struct kdl_debuginfo *di, struct kdl_
 		kdl_target_peek_u64(t, a, &L.page_offset_base);
 	if (t && (a = sym(di, "vmemmap_base")))
 		kdl_target_peek_u64(t, a, &L.vmemmap_base);
+	{
+		struct kdl_symbol ms;
+
+		L.mem_section_size = tsize(di, "struct mem_section");
+		if (L.mem_section_size && kdl_debuginfo_symbol_addr(di, "mem_section", &a) &&
+		    kdl_debuginfo_symbol_at(di, a, &ms)) {
+			L.mem_section_addr = a;
+			L.mem_section_extreme = ms.size == 8;
+		}
+	}
 	L.pg_slab_bit = -1;
 	err = kdl_debuginfo_enum_value(di, "PG_slab", &v);
 	if (!err)

@@ -95,6 +95,12 @@ struct kdl_layout_locks {
 	uint64_t per_cpu_start, per_cpu_end;
 	uint64_t page_offset_base;    /* value, not address */
 	uint64_t vmemmap_base;        /* value */
+	/* SPARSEMEM: &mem_section; an array of roots (pointer, EXTREME) or the
+	 * static two-level array; a section's section_mem_map encodes its
+	 * page array (vmemmap or not). 0 when absent: vmemmap_base is used. */
+	uint64_t mem_section_addr;
+	bool mem_section_extreme;
+	uint32_t mem_section_size;    /* sizeof(struct mem_section) */
 	int64_t pg_slab_bit;          /* PG_slab bit in page->flags, -1 none */
 };
 

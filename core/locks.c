@@ -240,6 +240,7 @@ static const struct fnpat fnpats[] = {
 	{ "__percpu_down_read", false, WK_PCPU_R },
 	{ "percpu_down_read", false, WK_PCPU_R },
 	{ "percpu_down_write", false, WK_PCPU_W },
+	{ "___down_common", false, WK_SEM },
 	{ "__down", true, WK_SEM },
 	{ "down", false, WK_SEM },
 	{ "down_interruptible", false, WK_SEM },
@@ -880,6 +881,10 @@ static void analyse_task(struct kdl_lk *s, int ti)
 
 /* ---- spinning CPUs -------------------------------------------------------- */
 
+/* Is `a` plausibly the lock a CPU spins on? With DEBUG_SPINLOCK the magic
+ * says it; otherwise the lock word must be taken and well-formed: a qspinlock
+ * has locked and pending bytes of 0 or 1 (tail above), a qrwlock has a writer
+ * byte of 0 or 0xff. */
 static bool spin_candidate_ok(struct kdl_lk *s, uint64_t a, bool rw)
 {
 	const struct kdl_layout_locks *L = s->L;
@@ -896,7 +901,11 @@ static bool spin_candidate_ok(struct kdl_lk *s, uint64_t a, bool rw)
 			return false;
 		return magic == (rw ? 0xdeaf1eedU : 0xdead4eadU);
 	}
-	return word != 0;
+	if (!word)
+		return false;
+	if (rw)
+		return (word & 0xff) == 0 || (word & 0xff) == 0xff;
+	return (word & 0xff) <= 1 && ((word >> 8) & 0xff) <= 1;
 }
 
 static void analyse_cpu(struct kdl_lk *s, size_t ci)
@@ -907,7 +916,7 @@ static void analyse_cpu(struct kdl_lk *s, size_t ci)
 	size_t n = c->nframes, lim = n < 8 ? n : 8;
 	int sp = -1;
 	enum wk k = WK_NONE;
-	bool via_wait_lock = false, rw;
+	bool rw;
 	uint64_t cand[24], addr = 0;
 	size_t nc = 0;
 	int li;
@@ -921,8 +930,6 @@ static void analyse_cpu(struct kdl_lk *s, size_t ci)
 			sp = (int)i;
 			k = fk;
 		} else if ((fk == WK_RWLOCK_R || fk == WK_RWLOCK_W)) {
-			if (sp >= 0 && k == WK_SPIN)
-				via_wait_lock = true; /* qrwlock's wait_lock */
 			if (sp < 0)
 				sp = (int)i;
 			k = fk;
@@ -961,16 +968,13 @@ static void analyse_cpu(struct kdl_lk *s, size_t ci)
 	for (size_t i = 0; i < nc && !addr; i++) {
 		uint64_t a = cand[i];
 
-		if (rw && via_wait_lock && L->qrwlock.wait_lock.ok) {
-			/* spinning on the qrwlock's internal wait_lock */
-			if (spin_candidate_ok(s, a - L->qrwlock.wait_lock.off, true) ||
-			    (!L->rwlock.magic.ok && kdl_lk_kptr(a) && !(a & 3)))
-				addr = a - L->qrwlock.wait_lock.off;
-			if (!addr && spin_candidate_ok(s, a, true))
-				addr = a;
-		} else if (spin_candidate_ok(s, a, rw)) {
+		/* a qrwlock's slowpath also holds its internal wait_lock, so a
+		 * register may point at that instead of the rwlock itself */
+		if (rw && L->qrwlock.wait_lock.ok &&
+		    spin_candidate_ok(s, a - L->qrwlock.wait_lock.off, true))
+			addr = a - L->qrwlock.wait_lock.off;
+		else if (spin_candidate_ok(s, a, rw))
 			addr = a;
-		}
 	}
 	if (!addr)
 		return;
@@ -1279,12 +1283,14 @@ static bool code_refers(struct kdl_lk *s, uint64_t pc, uint64_t target,
 	bool yes = false;
 	size_t len;
 
-	if (!s->ctx->di || !kdl_debuginfo_symbol_at(s->ctx->di, pc, &sym) || !sym.is_function)
+	/* pc is a return address: the call is just before it */
+	if (!s->ctx->di || !kdl_debuginfo_symbol_at(s->ctx->di, pc - 1, &sym) || !sym.is_function)
 		return false;
 	for (size_t i = 0; i < *ncache; i++)
 		if (cache[i].fn == sym.addr && cache[i].target == target)
 			return cache[i].yes;
-	len = sym.size ? sym.size : 0;
+	/* module symbols from kallsyms carry no size: look at the first 2 KiB */
+	len = sym.size ? sym.size : 2048;
 	if (len > 65536)
 		len = 65536;
 	code = len ? malloc(len) : NULL;
@@ -1298,9 +1304,11 @@ static bool code_refers(struct kdl_lk *s, uint64_t pc, uint64_t target,
 						      (uint32_t)code[p + 3] << 24);
 				uint64_t at = sym.addr + p + 4 + (int64_t)d;
 
-				/* an immediate may follow the displacement */
+				/* rip-relative (an immediate may follow the displacement),
+				 * or an absolute sign-extended imm32 (mcmodel=kernel: the
+				 * kernel image and modules live in the top 2 GiB) */
 				yes = at == target || at + 1 == target || at + 2 == target ||
-				      at + 4 == target;
+				      at + 4 == target || (uint64_t)(int64_t)d == target;
 			}
 		}
 		kdl_error_destroy(err);
@@ -1454,6 +1462,49 @@ static void fill_holds(struct kdl_lk *s)
 
 /* ---- entry point ------------------------------------------------------------ */
 
+/* KDL_DEBUG_LOCKS=1: what the analysis saw, on stderr (for development). */
+static void debug_dump(struct kdl_lk *s, const struct kdl_error *err)
+{
+	const struct kdl_model *m = s->m;
+
+	fprintf(stderr, "locks: %s; %zu tasks, %zu stacks, %zu locks, %zu cycles, %zu findings\n",
+		err ? err->msg : "ok", m->ntasks, s->nstacks, m->nlocks, m->ncycles, m->nfindings);
+	fprintf(stderr, "  layout: pob=%llx vmemmap=%llx page.size=%u slab_cache=%d/%u pg_slab=%lld "
+		"kmem_cache.name=%d/%u rt=%d rwsem_style=%d swait=%d held_locks=%d\n",
+		(unsigned long long)s->L->page_offset_base, (unsigned long long)s->L->vmemmap_base,
+		s->L->page.size, s->L->slab.slab_cache.ok, s->L->slab.slab_cache.off,
+		(long long)s->L->pg_slab_bit, s->L->kmem_cache.name.ok, s->L->kmem_cache.name.off,
+		s->L->preempt_rt, (int)s->L->rwsem_style, s->L->completion_swait,
+		s->L->task.held_locks.ok);
+	for (size_t i = 0; i < m->ntasks; i++) {
+		const struct kdl_task *t = &m->tasks[i];
+
+		if (t->waits_on < 0 && !t->other.kind && strcmp(t->state, "UN"))
+			continue;
+		fprintf(stderr, "  task %d %s %s frames=%zu sp0=%llx stack=%llx waits=%d (%s) other=%s/%s\n",
+			t->pid, t->comm, t->state, t->nframes,
+			t->nframes ? (unsigned long long)t->frames[0].sp : 0ULL,
+			(unsigned long long)t->stack_base, t->waits_on,
+			t->waits_how ? t->waits_how : "-", t->other.kind ? t->other.kind : "-",
+			t->other.label ? t->other.label : "-");
+	}
+	for (size_t i = 0; i < m->nlocks; i++) {
+		const struct kdl_lock *l = &m->locks[i];
+
+		fprintf(stderr, "  lock %zu %s %llx %s owners=%zu waiters=%zu readers=%d\n", i,
+			kdl_lock_kind_name(l->kind), (unsigned long long)l->address,
+			l->name ? l->name : "?", l->nowners, l->nwaiters, l->readers);
+		for (size_t o = 0; o < l->nowners; o++)
+			fprintf(stderr, "    owner %d %s %s %s alive=%d (%s)\n", l->owners[o].pid,
+				l->owners[o].comm, kdl_mode_name(l->owners[o].mode),
+				kdl_confidence_name(l->owners[o].confidence), l->owners[o].alive,
+				l->owners[o].why ? l->owners[o].why : "");
+	}
+	for (size_t i = 0; i < m->nfindings; i++)
+		fprintf(stderr, "  finding %s: %s\n", kdl_finding_kind_name(m->findings[i].kind),
+			m->findings[i].summary);
+}
+
 struct kdl_error *kdl_locks_analyse(struct kdl_locks_ctx *ctx, struct kdl_model *m)
 {
 	struct kdl_lk s;
@@ -1525,6 +1576,8 @@ struct kdl_error *kdl_locks_analyse(struct kdl_locks_ctx *ctx, struct kdl_model 
 		kdl_names_fill(&s, (int)li);
 	err = kdl_graph_build(m);
 out:
+	if (getenv("KDL_DEBUG_LOCKS"))
+		debug_dump(&s, err);
 	free(cache);
 	free(s.taddr);
 	free(s.stacks);

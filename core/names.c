@@ -43,6 +43,29 @@ void kdl_names_cache_type(const char *cache, char *buf, size_t len)
 	snprintf(buf, len, "%.*s", (int)n, cache);
 }
 
+/* member_path gives the deepest member at an offset ("mmap_lock.count.counter");
+ * a lock's name stops at the lock: drop trailing members that are the insides
+ * of lock primitives, keeping at least one component. */
+static void trim_lock_insides(char *path)
+{
+	static const char *const inside[] = {
+		"counter", "count", "owner", "rlock", "raw_lock", "val", "locked",
+		"locked_pending", "wait_lock", "cnts", "wlocked", "done", "rtmutex", "rwbase",
+		"readers", "data", "rss", "gp_state", "lock", "wait",
+	};
+	char *dot;
+
+	while ((dot = strrchr(path, '.')) != NULL) {
+		bool strip = false;
+
+		for (size_t i = 0; i < sizeof(inside) / sizeof(inside[0]); i++)
+			strip |= !strcmp(dot + 1, inside[i]);
+		if (!strip)
+			break;
+		*dot = 0;
+	}
+}
+
 /* Member path of `off` inside `type` ("struct" prefixed), or "+0x..". */
 static void member_of(struct kdl_lk *s, const char *type, uint64_t off, char *buf, size_t len)
 {
@@ -55,6 +78,7 @@ static void member_of(struct kdl_lk *s, const char *type, uint64_t off, char *bu
 		err = kdl_debuginfo_member_path(s->ctx->di, type, off, buf, len);
 		if (!err) {
 			kdl_lk_sanitise(buf);
+			trim_lock_insides(buf);
 			return;
 		}
 		kdl_error_destroy(err);
@@ -173,13 +197,39 @@ static void object_owner(struct kdl_lk *s, const char *type, uint64_t obj, char 
 	}
 }
 
+/* struct page of a pfn; *map is the start of the page array it lies in
+ * (the address of the struct page of pfn 0 in that array's numbering). */
+static uint64_t pfn_to_page(struct kdl_lk *s, uint64_t pfn, uint64_t *map)
+{
+	const struct kdl_layout_locks *L = s->L;
+	uint64_t nr = pfn >> (27 - 12), ms, smm, root;   /* x86_64: 128 MiB sections */
+	uint64_t per_root = L->mem_section_size ? 4096 / L->mem_section_size : 0;
+
+	if (!L->mem_section_addr || !per_root) {
+		*map = L->vmemmap_base;
+		return L->vmemmap_base + pfn * L->page.size;
+	}
+	if (L->mem_section_extreme) {
+		if (!kdl_lk_u64(s, L->mem_section_addr, &root) || !kdl_lk_kptr(root) ||
+		    !kdl_lk_u64(s, root + 8 * (nr / per_root), &root) || !kdl_lk_kptr(root))
+			return 0;
+		ms = root + (nr % per_root) * L->mem_section_size;
+	} else {
+		ms = L->mem_section_addr + nr * L->mem_section_size;
+	}
+	if (!kdl_lk_u64(s, ms, &smm) || !(smm & 2)) /* SECTION_HAS_MEM_MAP */
+		return 0;
+	*map = smm & ~0x3fULL;  /* encoded as mem_map - section start pfn */
+	return *map + pfn * L->page.size;
+}
+
 static bool name_slab(struct kdl_lk *s, struct kdl_lock *l)
 {
 	const struct kdl_layout_locks *L = s->L;
 	const struct kdl_lfield *sc = L->slab.slab_cache.ok ? &L->slab.slab_cache
 							    : &L->page.slab_cache;
 	uint64_t a = l->address, pfn, page, head, cache, np, size, osize, pad = 0, base, idx, obj;
-	uint64_t flags;
+	uint64_t flags, map;
 	char cname[64], type[64], stype[80], member[256], own[96];
 
 	if (!L->page.size || !sc->ok || !L->kmem_cache.name.ok || !L->kmem_cache.size.ok)
@@ -187,12 +237,14 @@ static bool name_slab(struct kdl_lk *s, struct kdl_lock *l)
 	if (a < L->page_offset_base || a - L->page_offset_base >= (1ULL << 46))
 		return false;
 	pfn = (a - L->page_offset_base) >> 12;
-	page = L->vmemmap_base + pfn * L->page.size;
+	page = pfn_to_page(s, pfn, &map);
+	if (!page)
+		return false;
 	head = page;
 	if (L->page.compound_head.ok && kdl_lk_field(s, page, &L->page.compound_head, &np) &&
 	    (np & 1))
 		head = np - 1;
-	if (head < L->vmemmap_base || (head - L->vmemmap_base) % L->page.size)
+	if (head < map || (head - map) % L->page.size)
 		return false;
 	if (L->pg_slab_bit >= 0 && kdl_lk_field(s, head, &L->page.flags, &flags) &&
 	    !(flags & (1ULL << L->pg_slab_bit)))
@@ -209,7 +261,7 @@ static bool name_slab(struct kdl_lk *s, struct kdl_lock *l)
 	if (!kdl_lk_field(s, cache, &L->kmem_cache.name, &np) || !kdl_lk_kptr(np) ||
 	    !kdl_lk_string(s, np, cname, sizeof(cname)) || !cname[0])
 		return false;
-	base = L->page_offset_base + (((head - L->vmemmap_base) / L->page.size) << 12);
+	base = L->page_offset_base + (((head - map) / L->page.size) << 12);
 	if (a < base + pad)
 		return false;
 	idx = (a - base - pad) / size;
