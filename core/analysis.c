@@ -29,6 +29,10 @@ struct kdl_analysis {
 	struct kdl_kernel *kernel;
 	struct kdl_unwinder *unwinder;
 	struct kdl_locks_cpu_raw *cpu_raw; /* indexed like model->cpus */
+	struct kdl_target *target;     /* the dump's target, or own_target */
+	struct kdl_target *own_target; /* kdl_analysis_open_target(): owned */
+	bool di_borrowed;              /* kdl_analysis_open_target(): di is the caller's */
+	const struct kdl_image_info *img; /* during kdl_analysis_open_target() */
 };
 
 static void progress(const struct kdl_open_options *o, const char *phase, size_t done,
@@ -274,7 +278,13 @@ static struct kdl_error *build_cpus(struct kdl_analysis *an)
 		cp->pid = cp->task >= 0 ? m->tasks[cp->task].pid : -1;
 		cp->spinning_on = -1;
 		cp->context = KDL_CTX_TASK;
-		cp->regs_valid = kdl_dump_cpu_regs(an->dump, c, &an->cpu_raw[c].regs, NULL);
+		if (an->dump)
+			cp->regs_valid = kdl_dump_cpu_regs(an->dump, c, &an->cpu_raw[c].regs, NULL);
+		else if (an->img && an->img->regs && c < an->img->ncpus &&
+			 (!an->img->regs_valid || an->img->regs_valid[c])) {
+			an->cpu_raw[c].regs = an->img->regs[c];
+			cp->regs_valid = true;
+		}
 		an->cpu_raw[c].regs_valid = cp->regs_valid;
 		if (!cp->regs_valid)
 			continue;
@@ -299,24 +309,131 @@ static struct kdl_error *build_cpus(struct kdl_analysis *an)
 static void fill_dump_info(struct kdl_analysis *an)
 {
 	struct kdl_dump_info *d = &an->model->dump;
+	const char *rel = an->dump ? kdl_dump_release(an->dump) : NULL;
 
-	d->release = dup_or_null(kdl_dump_release(an->dump) ? kdl_dump_release(an->dump) :
-				 kdl_debuginfo_release(an->di));
+	d->release = dup_or_null(rel ? rel : kdl_debuginfo_release(an->di));
 	d->machine = strdup("x86_64");
-	d->format = strdup(kdl_dump_format(an->dump));
+	d->format = strdup(an->dump ? kdl_dump_format(an->dump) :
+			   an->img && an->img->format ? an->img->format : "image");
 	d->kaslr_offset = kdl_debuginfo_kaslr(an->di);
 	d->cpus = kdl_kernel_ncpus(an->kernel);
-	d->has_vmcoreinfo = kdl_dump_has_vmcoreinfo(an->dump);
+	d->has_vmcoreinfo = an->dump && kdl_dump_has_vmcoreinfo(an->dump);
 	d->crash_time = -1;
 	{
 		uint64_t v;
 
-		if (hexval(kdl_dump_vmcoreinfo(an->dump, "CRASHTIME"), &v))
+		if (an->dump && hexval(kdl_dump_vmcoreinfo(an->dump, "CRASHTIME"), &v))
 			d->crash_time = (int64_t)strtoll(kdl_dump_vmcoreinfo(an->dump, "CRASHTIME"),
 							 NULL, 10);
 		else
 			d->crash_time = kdl_kernel_crash_time(an->kernel);
 	}
+}
+
+/* The analysis proper, over an->target and an->di (KASLR set), for a dump
+ * file or a memory image; `what` names the input in errors. */
+static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int ncpus,
+				 const struct kdl_open_options *opts)
+{
+	struct kdl_model *m = an->model;
+	struct kdl_error *err;
+	bool partial = false;
+	size_t nmod = 0;
+
+	err = kdl_layout_resolve(an->di, &an->layout);
+	if (err)
+		return err;
+	err = kdl_kernel_create(an->target, an->di, &an->layout, ncpus, &an->kernel);
+	if (err)
+		return err;
+	err = kdl_kernel_load_module_symbols(an->kernel, &nmod);
+	if (err) {
+		kdl_error_destroy(err);
+		partial = true;
+	}
+
+	progress(opts, "tasks", 0, 0);
+	err = kdl_kernel_read_tasks(an->kernel, &m->tasks, &m->ntasks, &partial);
+	if (err) {
+		/* nothing of the kernel is readable: the vmlinux is not this dump's
+		 * kernel, or the dump is damaged beyond use */
+		if (err->code == KDL_ERR_FAULT)
+			err->code = !an->dump || kdl_dump_has_vmcoreinfo(an->dump) ? KDL_ERR_INPUT :
+				    KDL_ERR_VMLINUX;
+		err = kdl_error_wrap(err, "%s", what);
+		return err;
+	}
+	m->dump.task_count = m->ntasks;
+	err = kdl_kernel_set_task_stacks(an->kernel, m->tasks, m->ntasks);
+	if (err)
+		return err;
+	err = kdl_unwinder_create(an->target, an->di, kdl_kernel_classify_stack,
+				  an->kernel, &an->unwinder);
+	if (err) {
+		/* no unwinder: tasks and locks still work, traces are empty */
+		kdl_error_destroy(err);
+		an->unwinder = NULL;
+		partial = true;
+	}
+	fill_dump_info(an);
+	{
+		char *log = NULL;
+		size_t len = 0;
+
+		err = kdl_kernel_read_log(an->kernel, &log, &len);
+		kdl_error_destroy(err);
+		m->log = log;
+		m->log_len = len;
+		m->dump.panic = panic_from_log(log);
+	}
+
+	progress(opts, "stacks", 0, m->ntasks);
+	err = build_cpus(an);
+	if (err)
+		return err;
+	for (size_t i = 0; i < m->ntasks; i++) {
+		struct kdl_task *t = &m->tasks[i];
+
+		t->involved = task_blocked(t) || t->on_cpu;
+		if (t->involved || !strcmp(t->state, "IN") || (opts && opts->all_tasks)) {
+			err = unwind_task(an, i);
+			if (err)
+				return err;
+		}
+		if (t->involved && t->quality == KDL_Q_UNREADABLE)
+			partial = true;
+		progress(opts, "stacks", i + 1, m->ntasks);
+	}
+
+	progress(opts, "locks", 0, 0);
+	{
+		/* layout NULL: the lock analysis resolves its own table from di */
+		struct kdl_locks_ctx lc = {
+			.target = an->target,
+			.di = an->di,
+			.layout = NULL,
+			.thread_size = an->layout.thread_size,
+			.cpus = an->cpu_raw,
+			.ncpus = m->ncpus,
+		};
+
+		err = kdl_locks_analyse(&lc, m);
+	}
+	if (err) {
+		/* the lock analysis is best effort over what was read */
+		kdl_error_destroy(err);
+		partial = true;
+	}
+	/* a lock analysis may have marked more tasks involved: give them frames */
+	for (size_t i = 0; i < m->ntasks; i++) {
+		if (m->tasks[i].involved && !m->tasks[i].frames_done) {
+			err = unwind_task(an, i);
+			if (err)
+				return err;
+		}
+	}
+	m->dump.partial = partial;
+	return NULL;
 }
 
 struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
@@ -327,8 +444,6 @@ struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
 	struct kdl_analysis *an;
 	struct kdl_error *err;
 	struct kdl_model *m;
-	bool partial = false;
-	size_t nmod = 0;
 
 	/* which file is the dump? */
 	if (kdl_dump_probe(path_a)) {
@@ -370,104 +485,47 @@ struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
 		err = find_kaslr(an, dump_path, vml_path);
 	if (err)
 		goto fail;
-	err = kdl_layout_resolve(an->di, &an->layout);
+	an->target = kdl_dump_target(an->dump);
+	err = analyse(an, dump_path, kdl_dump_cpus(an->dump), opts);
 	if (err)
 		goto fail;
-	err = kdl_kernel_create(kdl_dump_target(an->dump), an->di, &an->layout,
-				kdl_dump_cpus(an->dump), &an->kernel);
-	if (err)
-		goto fail;
-	err = kdl_kernel_load_module_symbols(an->kernel, &nmod);
-	if (err) {
-		kdl_error_destroy(err);
-		partial = true;
-	}
-
-	progress(opts, "tasks", 0, 0);
-	err = kdl_kernel_read_tasks(an->kernel, &m->tasks, &m->ntasks, &partial);
-	if (err) {
-		/* nothing of the kernel is readable: the vmlinux is not this dump's
-		 * kernel, or the dump is damaged beyond use */
-		if (err->code == KDL_ERR_FAULT)
-			err->code = kdl_dump_has_vmcoreinfo(an->dump) ? KDL_ERR_INPUT : KDL_ERR_VMLINUX;
-		err = kdl_error_wrap(err, "%s", dump_path);
-		goto fail;
-	}
-	m->dump.task_count = m->ntasks;
-	err = kdl_kernel_set_task_stacks(an->kernel, m->tasks, m->ntasks);
-	if (err)
-		goto fail;
-	err = kdl_unwinder_create(kdl_dump_target(an->dump), an->di, kdl_kernel_classify_stack,
-				  an->kernel, &an->unwinder);
-	if (err) {
-		/* no unwinder: tasks and locks still work, traces are empty */
-		kdl_error_destroy(err);
-		an->unwinder = NULL;
-		partial = true;
-	}
-	fill_dump_info(an);
-	{
-		char *log = NULL;
-		size_t len = 0;
-
-		err = kdl_kernel_read_log(an->kernel, &log, &len);
-		kdl_error_destroy(err);
-		m->log = log;
-		m->log_len = len;
-		m->dump.panic = panic_from_log(log);
-	}
-
-	progress(opts, "stacks", 0, m->ntasks);
-	err = build_cpus(an);
-	if (err)
-		goto fail;
-	for (size_t i = 0; i < m->ntasks; i++) {
-		struct kdl_task *t = &m->tasks[i];
-
-		t->involved = task_blocked(t) || t->on_cpu;
-		if (t->involved || !strcmp(t->state, "IN") || (opts && opts->all_tasks)) {
-			err = unwind_task(an, i);
-			if (err)
-				goto fail;
-		}
-		if (t->involved && t->quality == KDL_Q_UNREADABLE)
-			partial = true;
-		progress(opts, "stacks", i + 1, m->ntasks);
-	}
-
-	progress(opts, "locks", 0, 0);
-	{
-		/* layout NULL: the lock analysis resolves its own table from di */
-		struct kdl_locks_ctx lc = {
-			.target = kdl_dump_target(an->dump),
-			.di = an->di,
-			.layout = NULL,
-			.thread_size = an->layout.thread_size,
-			.cpus = an->cpu_raw,
-			.ncpus = m->ncpus,
-		};
-
-		err = kdl_locks_analyse(&lc, m);
-	}
-	if (err) {
-		/* the lock analysis is best effort over what was read */
-		kdl_error_destroy(err);
-		partial = true;
-	}
-	/* a lock analysis may have marked more tasks involved: give them frames */
-	for (size_t i = 0; i < m->ntasks; i++) {
-		if (m->tasks[i].involved && !m->tasks[i].frames_done) {
-			err = unwind_task(an, i);
-			if (err)
-				goto fail;
-		}
-	}
-	m->dump.partial = partial;
 	*out = an;
 	return NULL;
 fail:
 	kdl_analysis_destroy(an);
 	return err;
+}
+
+struct kdl_error *kdl_analysis_open_target(struct kdl_target *t, struct kdl_debuginfo *di,
+					   const struct kdl_image_info *img,
+					   const struct kdl_open_options *opts,
+					   struct kdl_analysis **out)
+{
+	struct kdl_analysis *an = calloc(1, sizeof(*an));
+	struct kdl_model *m = calloc(1, sizeof(*m));
+	struct kdl_error *err;
+	bool nomem = !an || !m;
+
+	if (nomem || !t || !di || !img || img->ncpus < 0) {
+		free(an);
+		free(m);
+		kdl_target_destroy(t);
+		return kdl_error_create(nomem ? KDL_ERR_NOMEM : KDL_ERR_USAGE, "open image: %s",
+					nomem ? "out of memory" : "bad arguments");
+	}
+	an->model = m;
+	an->target = an->own_target = t;
+	an->di = di;
+	an->di_borrowed = true;
+	an->img = img;
+	err = analyse(an, img->format ? img->format : "image", img->ncpus, opts);
+	an->img = NULL;
+	if (err) {
+		kdl_analysis_destroy(an);
+		return err;
+	}
+	*out = an;
+	return NULL;
 }
 
 const struct kdl_model *kdl_analysis_model(const struct kdl_analysis *an)
@@ -528,7 +586,11 @@ void kdl_analysis_destroy(struct kdl_analysis *an)
 	kdl_unwinder_destroy(an->unwinder);
 	kdl_kernel_destroy(an->kernel);
 	kdl_dump_destroy(an->dump);
-	kdl_debuginfo_destroy(an->di);
+	kdl_target_destroy(an->own_target);
+	if (an->di_borrowed)
+		kdl_debuginfo_drop_module_symbols(an->di); /* leave it as it was lent */
+	else
+		kdl_debuginfo_destroy(an->di);
 	free(an->cpu_raw);
 	free(an);
 }

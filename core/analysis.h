@@ -13,6 +13,10 @@
 
 #include "error.h"
 #include "model.h"
+#include "target.h"
+#include "unwind.h"
+
+struct kdl_debuginfo;
 
 struct kdl_analysis;
 
@@ -34,6 +38,25 @@ struct kdl_open_options {
 struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
 				    const struct kdl_open_options *opts,
 				    struct kdl_analysis **out);
+
+/* What a dump's header and notes would say, for kdl_analysis_open_target(). */
+struct kdl_image_info {
+	int ncpus;                   /* CPUs to look at */
+	const struct kdl_regs *regs; /* ncpus saved register sets, or NULL */
+	const bool *regs_valid;      /* per CPU; NULL: all valid when regs given */
+	const char *format;          /* the "format" shown; NULL: "image" */
+};
+
+/* Analyse kernel memory behind a target instead of a dump file (memory images
+ * for tests and the fuzzer in tests/fuzz/; no libkdumpfile involved). `t` is
+ * taken over (destroyed with the analysis, also on failure); `di` is borrowed
+ * and must have its KASLR offset set; module symbols the analysis adds to it
+ * are removed again by kdl_analysis_destroy(). `img` is only read during the
+ * call. Errors and partial results as for kdl_analysis_open(). */
+struct kdl_error *kdl_analysis_open_target(struct kdl_target *t, struct kdl_debuginfo *di,
+					   const struct kdl_image_info *img,
+					   const struct kdl_open_options *opts,
+					   struct kdl_analysis **out);
 
 /* The model; owned by the analysis, valid until kdl_analysis_destroy(). */
 const struct kdl_model *kdl_analysis_model(const struct kdl_analysis *an);

@@ -322,6 +322,26 @@ struct kdl_error *kdl_debuginfo_add_symbol(struct kdl_debuginfo *di, const char 
 	return NULL;
 }
 
+void kdl_debuginfo_drop_module_symbols(struct kdl_debuginfo *di)
+{
+	size_t n = 0;
+
+	if (!di)
+		return;
+	for (size_t i = 0; i < di->nsyms; i++) {
+		if (di->syms[i].owned) {
+			free((char *)di->syms[i].name);
+			free((char *)di->syms[i].module);
+			continue;
+		}
+		di->syms[n++] = di->syms[i];
+	}
+	if (n != di->nsyms) {
+		di->nsyms = n;
+		di->sorted = false; /* rebuilds the name index on the next lookup */
+	}
+}
+
 /* ---------------------------------------------------------------- open */
 
 static const char *section_data(struct kdl_debuginfo *di, const char *name, size_t *size,

@@ -49,6 +49,9 @@ bool kdl_debuginfo_symbol_addr(const struct kdl_debuginfo *di, const char *name,
 struct kdl_error *kdl_debuginfo_add_symbol(struct kdl_debuginfo *di, const char *module,
 					   const char *name, uint64_t addr, uint64_t size,
 					   bool is_function);
+/* Remove every symbol added with kdl_debuginfo_add_symbol() (used when one
+ * debuginfo serves several analyses, e.g. the fuzzer). */
+void kdl_debuginfo_drop_module_symbols(struct kdl_debuginfo *di);
 
 /* Types. `type` is a C type name: "struct task_struct", "struct mutex", a
  * typedef name, or "union ..."; for member lookups also "var NAME", the type
