@@ -190,17 +190,16 @@ static int task_by_addr(const struct kdl_model *m, uint64_t addr)
 /* The panic message from the log: the last "Kernel panic - not syncing: ". */
 static char *panic_from_log(const char *log)
 {
-	const char *key = "Kernel panic - not syncing: ", *p = log, *last = NULL;
+	const char *key = "Kernel panic - not syncing: ", *p;
 
 	if (!log)
 		return NULL;
-	while ((p = strstr(p, key))) {
-		last = p + strlen(key);
-		p = last;
-	}
-	if (!last)
+	/* the first report is the panic; "---[ end Kernel panic ..." repeats it */
+	p = strstr(log, key);
+	if (!p)
 		return NULL;
-	return strndup(last, strcspn(last, "\n"));
+	p += strlen(key);
+	return strndup(p, strcspn(p, "\n"));
 }
 
 static struct kdl_error *unwind_task(struct kdl_analysis *an, size_t idx)
@@ -360,7 +359,10 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 		if (err->code == KDL_ERR_FAULT)
 			err->code = !an->dump || kdl_dump_has_vmcoreinfo(an->dump) ? KDL_ERR_INPUT :
 				    KDL_ERR_VMLINUX;
-		err = kdl_error_wrap(err, "%s", what);
+		if (an->dump && kdl_dump_truncated(an->dump))
+			err = kdl_error_wrap(err, "%s: truncated dump", what);
+		else
+			err = kdl_error_wrap(err, "%s", what);
 		return err;
 	}
 	m->dump.task_count = m->ntasks;

@@ -38,6 +38,7 @@ struct kdl_dump {
 	char *vmcoreinfo;  /* raw text, NUL-terminated, or NULL */
 	char *build_id;
 	char *lines;       /* copy of vmcoreinfo split into key=value lines */
+	bool truncated;
 	bool pgwalk;       /* translate with our own page-table walk */
 	uint64_t root_pgt; /* physical address of the PML4 for pgwalk */
 	int ncpus;
@@ -95,7 +96,7 @@ bool kdl_dump_probe(const char *path)
 /* QEMU's flattened format: a 4 KiB header, then records of (be64 offset,
  * be64 size, data), ended by offset == size == -1. Write each record at its
  * offset in an unlinked temporary file and return that file's descriptor. */
-static struct kdl_error *unflatten(const char *path, int fd, int *out_fd)
+static struct kdl_error *unflatten(const char *path, int fd, int *out_fd, bool *truncated)
 {
 	const char *tmpdir = getenv("TMPDIR");
 	char tmpl[4096];
@@ -119,8 +120,10 @@ static struct kdl_error *unflatten(const char *path, int fd, int *out_fd)
 	for (;;) {
 		uint64_t off, size;
 
-		if (!full_pread(fd, rec, sizeof(rec), pos))
-			break; /* truncated: keep what we have */
+		if (!full_pread(fd, rec, sizeof(rec), pos)) {
+			*truncated = true; /* keep what we have */
+			break;
+		}
 		off = be64(rec);
 		size = be64(rec + 8);
 		if (off == UINT64_MAX)
@@ -131,8 +134,10 @@ static struct kdl_error *unflatten(const char *path, int fd, int *out_fd)
 		while (size) {
 			size_t n = size < cap ? (size_t)size : cap;
 
-			if (!full_pread(fd, buf, n, pos))
+			if (!full_pread(fd, buf, n, pos)) {
+				*truncated = true;
 				goto done;
+			}
 			if (pwrite(tfd, buf, n, (off_t)off) != (ssize_t)n) {
 				int e = errno;
 
@@ -150,6 +155,32 @@ done:
 	free(buf);
 	*out_fd = tfd;
 	return NULL;
+}
+
+static bool elf_truncated(int fd)
+{
+	Elf64_Ehdr eh;
+	struct stat st;
+	uint64_t end = 0;
+
+	if (fstat(fd, &st) != 0 || !full_pread(fd, &eh, sizeof(eh), 0) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr))
+		return false;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+
+		if (!full_pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))))
+			return true;
+		if (ph.p_offset + ph.p_filesz > end)
+			end = ph.p_offset + ph.p_filesz;
+	}
+	return end > (uint64_t)st.st_size;
+}
+
+bool kdl_dump_truncated(const struct kdl_dump *d)
+{
+	return d->truncated;
 }
 
 static const char *line_value(const char *text, const char *key)
@@ -445,7 +476,7 @@ struct kdl_error *kdl_dump_open(const char *path, const char *arch, struct kdl_d
 	const char *s;
 	kdump_status ks;
 	uint64_t v;
-	bool flat = false;
+	bool flat = false, flat_truncated = false;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -463,7 +494,7 @@ struct kdl_error *kdl_dump_open(const char *path, const char *arch, struct kdl_d
 	if (!memcmp(hdr, flat_sig, sizeof(flat_sig))) {
 		int tfd = -1;
 
-		err = unflatten(path, fd, &tfd);
+		err = unflatten(path, fd, &tfd, &flat_truncated);
 		close(fd);
 		if (err)
 			return err;
@@ -481,6 +512,7 @@ struct kdl_error *kdl_dump_open(const char *path, const char *arch, struct kdl_d
 		return kdl_error_create(KDL_ERR_NOMEM, "%s: out of memory", path);
 	}
 	d->fd = fd;
+	d->truncated = flat_truncated || elf_truncated(fd);
 	d->path = strdup(path);
 	d->ctx = kdump_new();
 	if (!d->ctx || !d->path) {
@@ -566,6 +598,8 @@ struct kdl_error *kdl_dump_open(const char *path, const char *arch, struct kdl_d
 	*out = d;
 	return NULL;
 fail:
+	if (d->truncated && err->code == KDL_ERR_INPUT)
+		err = kdl_error_wrap(err, "truncated dump");
 	kdl_dump_destroy(d);
 	return err;
 }

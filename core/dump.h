@@ -55,6 +55,10 @@ bool kdl_dump_has_vmcoreinfo(const struct kdl_dump *d);
  * NULL when absent. */
 const char *kdl_dump_vmcoreinfo(const struct kdl_dump *d, const char *key);
 
+/* True when the file is shorter than its headers say (ELF: the end of the
+ * last segment lies beyond the end of the file; flattened: records cut off). */
+bool kdl_dump_truncated(const struct kdl_dump *d);
+
 /* CPUs whose notes the dump carries. */
 int kdl_dump_cpus(const struct kdl_dump *d);
 /* Registers of a CPU from its notes; false when there are none. *pid is the

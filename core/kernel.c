@@ -401,8 +401,8 @@ static void read_task(struct kdl_kernel *k, uint64_t addr, struct kdl_task *t)
 	if (rdfield(k, addr, &L->task.real_parent, &parent) && kernel_ptr(parent) &&
 	    rdfield(k, parent, &L->task.pid, &v))
 		t->ppid = (int)(int32_t)v;
-	if (t->cpu < 0 || t->cpu >= k->ncpus)
-		t->cpu = t->cpu < 0 ? -1 : t->cpu;
+	if (t->pid == 0)
+		t->ppid = 0; /* idle tasks: crash shows parent 0 */
 	if (ok == 0)
 		t->quality = KDL_Q_UNREADABLE;
 	else if (ok < tried)

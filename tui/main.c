@@ -187,9 +187,11 @@ int main(int argc, char **argv)
 		report = true;
 	if (report && report_file && !strcmp(report_file, "-"))
 		report_file = NULL;
-	if (report_file && !force && access(report_file, F_OK) == 0)
-		return usage_error("report file '%s' exists (use --force to overwrite)",
-				   report_file);
+	if (report_file && !force && access(report_file, F_OK) == 0) {
+		fprintf(stderr, "kdlview: report file '%s' exists (use --force to overwrite)\n",
+			report_file);
+		return EXIT_USAGE;
+	}
 
 	if (report && isatty(STDERR_FILENO) && getenv("KDL_PROGRESS")) {
 		oo.progress = progress;
