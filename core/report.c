@@ -4,6 +4,7 @@
  * analysis adds its sections (findings, locks, cycles) next to the task ones.
  */
 #include "report.h"
+#include "report_locks.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -26,10 +27,11 @@ bool kdl_report_format_parse(const char *name, enum kdl_report_format *out)
 }
 
 /* Which tasks a report lists. */
-static bool task_selected(const struct kdl_task *t, const struct kdl_report_options *o)
+static bool task_selected(const struct kdl_model *m, const struct kdl_task *t,
+			  const struct kdl_report_options *o)
 {
-	if (o->pid >= 0)
-		return t->pid == o->pid;
+	if (o->pid >= 0) /* the pid's wait chain (core/report_locks.h) */
+		return kdl_report_locks_in_chain(m, o->pid, (size_t)(t - m->tasks));
 	return o->all_tasks || t->involved;
 }
 
@@ -37,7 +39,7 @@ static void ensure_frames(struct kdl_analysis *an, const struct kdl_model *m,
 			  const struct kdl_report_options *o)
 {
 	for (size_t i = 0; i < m->ntasks; i++) {
-		if (!task_selected(&m->tasks[i], o))
+		if (!task_selected(m, &m->tasks[i], o))
 			continue;
 		kdl_error_destroy(kdl_analysis_resolve_lines(an, (int)i, -1));
 	}
@@ -122,7 +124,7 @@ static void text_tasks(FILE *out, const struct kdl_model *m, const struct kdl_re
 	for (size_t i = 0; i < m->ntasks; i++) {
 		const struct kdl_task *t = &m->tasks[i];
 
-		if (!task_selected(t, o))
+		if (!task_selected(m, t, o))
 			continue;
 		text_task_header(out, t);
 		fprintf(out, "    STATE: %s%s", t->state, t->rtlock_wait ? " (rtlock wait)" : "");
@@ -131,6 +133,7 @@ static void text_tasks(FILE *out, const struct kdl_model *m, const struct kdl_re
 		if (t->blocked_for_ns >= 0)
 			fprintf(out, "  BLOCKED FOR: %.3fs", (double)t->blocked_for_ns / 1e9);
 		fputc('\n', out);
+		kdl_report_locks_text_task(out, m, i);
 		text_frames(out, t->frames, t->nframes, t->frames_quality);
 		fputc('\n', out);
 	}
@@ -154,9 +157,11 @@ static void text_cpus(FILE *out, const struct kdl_model *m)
 static void write_text(FILE *out, const struct kdl_model *m, const struct kdl_report_options *o)
 {
 	text_header(out, m);
+	kdl_report_locks_text_findings(out, m, o);
 	text_tasks(out, m, o);
 	if (o->pid < 0)
 		text_cpus(out, m);
+	kdl_report_locks_text_locks(out, m, o);
 }
 
 /* ---------------------------------------------------------------- markdown */
@@ -176,11 +181,12 @@ static void write_md(FILE *out, const struct kdl_model *m, const struct kdl_repo
 		fprintf(out, "| panic | %s |\n", d->panic);
 	if (d->partial)
 		fprintf(out, "\n**Partial:** parts of the dump were unreadable.\n");
+	kdl_report_locks_md(out, m, o);
 	fprintf(out, "\n## Tasks\n\n| pid | comm | state | cpu | blocked for |\n|---|---|---|---|---|\n");
 	for (size_t i = 0; i < m->ntasks; i++) {
 		const struct kdl_task *t = &m->tasks[i];
 
-		if (!task_selected(t, o))
+		if (!task_selected(m, t, o))
 			continue;
 		fprintf(out, "| %d | `%s` | %s%s | %d | ", t->pid, t->comm, t->state,
 			t->on_cpu ? " (on CPU)" : "", t->cpu);
@@ -193,7 +199,7 @@ static void write_md(FILE *out, const struct kdl_model *m, const struct kdl_repo
 	for (size_t i = 0; i < m->ntasks; i++) {
 		const struct kdl_task *t = &m->tasks[i];
 
-		if (!task_selected(t, o))
+		if (!task_selected(m, t, o))
 			continue;
 		fprintf(out, "\n### %s [%d] %s\n\n```\n", t->comm, t->pid, t->state);
 		text_frames(out, t->frames, t->nframes, t->frames_quality);
@@ -236,6 +242,11 @@ static void json_str(FILE *out, const char *s)
 			fputc(c, out);
 	}
 	fputc('"', out);
+}
+
+void kdl_report_json_str(FILE *out, const char *s)
+{
+	json_str(out, s);
 }
 
 static void json_addr(FILE *out, uint64_t a)
@@ -293,7 +304,7 @@ static void write_json(FILE *out, const struct kdl_model *m, const struct kdl_re
 	for (size_t i = 0; i < m->ntasks; i++) {
 		const struct kdl_task *t = &m->tasks[i];
 
-		if (!task_selected(t, o))
+		if (!task_selected(m, t, o))
 			continue;
 		fprintf(out, "%s\n   {\"pid\": %d, \"tgid\": %d, \"ppid\": %d, \"comm\": ",
 			first ? "" : ",", t->pid, t->tgid, t->ppid);
@@ -308,6 +319,7 @@ static void write_json(FILE *out, const struct kdl_model *m, const struct kdl_re
 			fprintf(out, "%" PRId64, t->blocked_for_ns);
 		else
 			fputs("null", out);
+		kdl_report_locks_json_task(out, m, i);
 		fputs(",\n    \"frames\": ", out);
 		json_frames(out, t->frames, t->nframes, "   ");
 		fputs("}", out);
@@ -321,42 +333,22 @@ static void write_json(FILE *out, const struct kdl_model *m, const struct kdl_re
 			fprintf(out, "%d", cp->pid);
 		else
 			fputs("null", out);
-		fprintf(out, ", \"context\": \"%s\",\n    \"frames\": ", kdl_ctx_name(cp->context));
+		fprintf(out, ", \"context\": \"%s\"", kdl_ctx_name(cp->context));
+		kdl_report_locks_json_cpu(out, m, c);
+		fputs(",\n    \"frames\": ", out);
 		json_frames(out, cp->frames, cp->nframes, "   ");
 		fputs("}", out);
 	}
-	fputs("\n  ]\n}\n", out);
+	fputs("\n  ]", out);
+	kdl_report_locks_json(out, m, o);
+	fputs("\n}\n", out);
 }
 
 /* ---------------------------------------------------------------- DOT */
 
 static void write_dot(FILE *out, const struct kdl_model *m, const struct kdl_report_options *o)
 {
-	fprintf(out, "digraph waitfor {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n");
-	for (size_t i = 0; i < m->ntasks; i++) {
-		const struct kdl_task *t = &m->tasks[i];
-
-		if (!task_selected(t, o))
-			continue;
-		fprintf(out, "  t%d [label=\"%s\\n[%d] %s\"];\n", t->pid, t->comm, t->pid, t->state);
-	}
-	for (size_t i = 0; i < m->ntasks; i++) {
-		const struct kdl_task *t = &m->tasks[i];
-		const struct kdl_lock *l;
-
-		if (!task_selected(t, o) || t->waits_on < 0 || (size_t)t->waits_on >= m->nlocks)
-			continue;
-		l = &m->locks[t->waits_on];
-		for (size_t k = 0; k < l->nowners; k++) {
-			int oi = l->owners[k].who.task;
-
-			if (oi < 0 || (size_t)oi >= m->ntasks)
-				continue;
-			fprintf(out, "  t%d -> t%d [label=\"%s\"];\n", t->pid, m->tasks[oi].pid,
-				l->name ? l->name : kdl_lock_kind_name(l->kind));
-		}
-	}
-	fprintf(out, "}\n");
+	kdl_report_locks_dot(out, m, o);
 }
 
 struct kdl_error *kdl_report_write(struct kdl_analysis *an, const struct kdl_report_options *opts,
