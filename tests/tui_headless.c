@@ -303,7 +303,7 @@ int main(int argc, char **argv)
 	expect(on_screen("6.1.0-kdl-test"), "header shows the release");
 	expect(on_screen("fixture-host"), "header shows the host");
 	expect(on_screen("2025-11-21 09:00:00 UTC"), "header shows the crash time");
-	expect(on_screen("3 deadlocks, 1 orphaned lock, 1 convoy, 27 tasks hung"),
+	expect(on_screen("3 deadlocks, 27 tasks hung, 1 orphaned lock, 1 convoy"),
 	       "verdict counts deadlocks, orphaned locks, convoys, hung tasks");
 	expect(on_screen("panic: sysrq triggered crash"), "header shows the panic string");
 	int fr = row_of("CRIT");
@@ -493,7 +493,7 @@ int main(int argc, char **argv)
 
 	/* 13. Resize to 80x24 and back. */
 	resize(24, 80);
-	expect(on_screen("3 deadlocks, 1 orphaned lock"), "80x24: verdict visible");
+	expect(on_screen("3 deadlocks, 27 tasks hung, 1 orphaned lock"), "80x24: verdict visible");
 	keys("1");
 	expect(on_screen("Findings") && on_screen("Tasks") && on_screen("q quit"),
 	       "80x24: panels and key hints visible");

@@ -347,7 +347,10 @@ static bool task_matches(struct kdl_tui *t, int ti, const char *q)
 	const struct kdl_task *tk = &m->tasks[ti];
 	char pid[16];
 	snprintf(pid, sizeof(pid), "%d", tk->pid);
-	if (!strcmp(pid, q) || contains_ci(tk->comm, q))
+	/* A number is a pid: "/85" finds pid 85, not every address with 85 in it. */
+	if (q[strspn(q, "0123456789")] == 0)
+		return !strcmp(pid, q);
+	if (contains_ci(tk->comm, q))
 		return true;
 	if (tk->waits_on >= 0 && (size_t)tk->waits_on < m->nlocks &&
 	    contains_ci(m->locks[tk->waits_on].name, q))

@@ -495,22 +495,30 @@ static void draw_header(struct kdl_tui *t)
 		case KDL_F_OTHER: nother++; break;
 		}
 	}
+	/* Long words when they fit; short ones, then only the worst, when not. */
+	struct { size_t n; const char *one, *many, *shrt; } parts[] = {
+		{ ndead, "deadlock", "deadlocks", "deadlocked" },
+		{ un, "task hung", "tasks hung", "hung" },
+		{ norph, "orphaned lock", "orphaned locks", "orphaned" },
+		{ nconv, "convoy", "convoys", "convoy" },
+		{ nlost, "lost wake-up", "lost wake-ups", "lost wake-up" },
+		{ nspin, "CPU spinning", "CPUs spinning", "spinning" },
+		{ nother, "other finding", "other findings", "other" },
+	};
 	char v[400] = "";
-	size_t o = 0;
-#define VERDICT(n, one, many)                                                          \
-	do {                                                                           \
-		if ((n) && o < sizeof(v))                                              \
-			o += (size_t)snprintf(v + o, sizeof(v) - o, "%s%zu %s", o ? ", " : "", \
-					      (size_t)(n), (n) == 1 ? one : many);     \
-	} while (0)
-	VERDICT(ndead, "deadlock", "deadlocks");
-	VERDICT(norph, "orphaned lock", "orphaned locks");
-	VERDICT(nconv, "convoy", "convoys");
-	VERDICT(nlost, "lost wake-up", "lost wake-ups");
-	VERDICT(nspin, "CPU spinning", "CPUs spinning");
-	VERDICT(nother, "other finding", "other findings");
-	VERDICT(un, "task hung", "tasks hung");
-#undef VERDICT
+	for (int style = 0; style < 3; style++) {
+		size_t o = 0;
+		v[0] = 0;
+		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && o < sizeof(v); i++) {
+			if (!parts[i].n || (style == 2 && i > 1))
+				continue;
+			const char *word = style ? parts[i].shrt :
+					   parts[i].n == 1 ? parts[i].one : parts[i].many;
+			o += (size_t)snprintf(v + o, sizeof(v) - o, "%s%zu %s", o ? ", " : "", parts[i].n, word);
+		}
+		if (kdl_text_width(v) + 6 <= w)
+			break;
+	}
 	bool bad = m->nfindings || un;
 	if (!bad)
 		snprintf(v, sizeof(v), "no blocked tasks, no findings");
