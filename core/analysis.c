@@ -434,6 +434,9 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 				return err;
 		}
 	}
+	/* a truncated file that still opened: whatever lay beyond its end is gone */
+	if (an->dump && kdl_dump_truncated(an->dump))
+		partial = true;
 	m->dump.partial = partial;
 	return NULL;
 }

@@ -178,6 +178,57 @@ static bool elf_truncated(int fd)
 	return end > (uint64_t)st.st_size;
 }
 
+/* kdump-compressed: the page descriptors (24 bytes: offset, size, flags,
+ * page_flags) follow the header, sub-header and bitmaps; the data of the last
+ * page must end inside the file. */
+static bool kdump_truncated(int fd)
+{
+	unsigned char h[448];
+	struct stat st;
+	int32_t bs, sub;
+	uint32_t bm;
+	uint64_t start, first_off, n, end = 0;
+	unsigned char *tab;
+
+	if (fstat(fd, &st) != 0 || !full_pread(fd, h, sizeof(h), 0) ||
+	    (memcmp(h, "KDUMP   ", 8) && memcmp(h, "DISKDUMP", 8)))
+		return false;
+	memcpy(&bs, h + 428, 4);
+	memcpy(&sub, h + 432, 4);
+	memcpy(&bm, h + 436, 4);
+	if (bs < 512 || bs > (1 << 20) || sub < 0 || sub > (1 << 20) || bm > (1u << 24))
+		return false;
+	start = (1ull + (uint64_t)sub + bm) * (uint64_t)bs;
+	if (start + 24 > (uint64_t)st.st_size)
+		return true;
+	if (!full_pread(fd, h, 24, (off_t)start))
+		return true;
+	memcpy(&first_off, h, 8);
+	if (first_off < start || first_off > (uint64_t)st.st_size)
+		return first_off > (uint64_t)st.st_size;
+	n = (first_off - start) / 24;
+	if (n == 0 || n > (1ull << 28))
+		return false;
+	tab = malloc(n * 24);
+	if (!tab)
+		return false;
+	if (!full_pread(fd, tab, n * 24, (off_t)start)) {
+		free(tab);
+		return true;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t off;
+		uint32_t size;
+
+		memcpy(&off, tab + i * 24, 8);
+		memcpy(&size, tab + i * 24 + 8, 4);
+		if (off + size > end)
+			end = off + size;
+	}
+	free(tab);
+	return end > (uint64_t)st.st_size;
+}
+
 bool kdl_dump_truncated(const struct kdl_dump *d)
 {
 	return d->truncated;
@@ -512,7 +563,7 @@ struct kdl_error *kdl_dump_open(const char *path, const char *arch, struct kdl_d
 		return kdl_error_create(KDL_ERR_NOMEM, "%s: out of memory", path);
 	}
 	d->fd = fd;
-	d->truncated = flat_truncated || elf_truncated(fd);
+	d->truncated = flat_truncated || elf_truncated(fd) || kdump_truncated(fd);
 	d->path = strdup(path);
 	d->ctx = kdump_new();
 	if (!d->ctx || !d->path) {

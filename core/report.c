@@ -70,14 +70,16 @@ static void text_frames(FILE *out, const struct kdl_frame *f, size_t n, enum kdl
 			fprintf(out, " --- <%s> ---\n", kdl_ctx_name(f[i].context));
 			ctx = f[i].context;
 		}
-		fprintf(out, " #%-2zu [%016" PRIx64 "] ", i, f[i].sp);
+		/* crash's bt: " #0 [sp] function at pc [module]" */
+		fprintf(out, "%s#%zu [%016" PRIx64 "] ", i < 10 ? " " : "", i, f[i].sp);
 		if (f[i].function)
 			fprintf(out, "%s", f[i].function);
 		else
 			fprintf(out, "0x%" PRIx64, f[i].pc);
+		fprintf(out, " at %016" PRIx64, f[i].pc);
 		if (f[i].module)
 			fprintf(out, " [%s]", f[i].module);
-		fprintf(out, " at %016" PRIx64 "%s\n", f[i].pc, f[i].reliable ? "" : " (unreliable)");
+		fprintf(out, "%s\n", f[i].reliable ? "" : " (unreliable)");
 		if (f[i].file)
 			fprintf(out, "    %s: %d\n", f[i].file, f[i].line);
 	}
@@ -88,7 +90,7 @@ static void text_frames(FILE *out, const struct kdl_frame *f, size_t n, enum kdl
 
 static void text_task_header(FILE *out, const struct kdl_task *t)
 {
-	fprintf(out, "PID: %-7d TASK: %016" PRIx64 "  CPU: %-3d COMMAND: \"%s\"\n", t->pid,
+	fprintf(out, "PID: %-8d TASK: %016" PRIx64 "  CPU: %-4d COMMAND: \"%s\"\n", t->pid,
 		t->addr, t->cpu, t->comm);
 }
 
