@@ -534,6 +534,14 @@ static enum kdl_mode wait_mode_of(const struct kdl_lock *l, struct kdl_ctxref r)
 	return KDL_MODE_EXCLUSIVE;
 }
 
+static bool holds_lock(const struct kdl_lock *l, struct kdl_ctxref r)
+{
+	for (size_t o = 0; o < l->nowners; o++)
+		if (l->owners[o].who.task == r.task && l->owners[o].who.ctx == r.ctx)
+			return true;
+	return false;
+}
+
 static void cycle_finding(struct g *g, size_t ci)
 {
 	struct kdl_model *m = g->m;
@@ -579,6 +587,13 @@ static void cycle_finding(struct g *g, size_t ci)
 			if (l->kind == KDL_LOCK_WORK)
 				tadd(&t, "%s%s waits%s%s for work item %s, which %s is executing",
 				     i ? "; " : "", a, fn ? " in " : "", fn ? fn : "", l->name, b);
+			else if (l->kind == KDL_LOCK_WAITQUEUE || l->kind == KDL_LOCK_COMPLETION)
+				tadd(&t, "%s%s waits on %s%s%s, which only %s would wake (inferred)",
+				     i ? "; " : "", a, l->name, fn ? " in " : "", fn ? fn : "", b);
+			else if (!holds_lock(l, nx))
+				tadd(&t, "%s%s waits for %s%s%s%s, queued behind %s", i ? "; " : "", a,
+				     l->name, mode_words(wait_mode_of(l, c->nodes[i])), fn ? " in " : "",
+				     fn ? fn : "", b);
 			else
 				tadd(&t, "%s%s waits for %s%s%s%s, held by %s", i ? "; " : "", a, l->name,
 				     mode_words(wait_mode_of(l, c->nodes[i])), fn ? " in " : "",

@@ -1432,6 +1432,53 @@ static void infer_owners(struct kdl_lk *s, int li, struct coderef_cache *cache, 
 	}
 }
 
+/* A wait queue nobody is known to wake, whose waiter H holds a lock that
+ * other threads of H's process wait on: those threads are the likely wakers
+ * (a hung process whose threads wait for each other). Readers queued on a
+ * reader-held rwsem (stuck behind a queued writer, not behind H) are the
+ * tail of the queue and are preferred. Labelled inferred. */
+static void infer_wakers(struct kdl_lk *s, int li)
+{
+	struct kdl_model *m = s->m;
+	struct kdl_lock *l = &m->locks[li];
+	int cand[16];
+	bool tail[16];
+	size_t nc = 0;
+	bool any_tail = false;
+
+	if (l->kind != KDL_LOCK_WAITQUEUE || l->nowners || l->nwaiters != 1)
+		return;
+	for (size_t hi = 0; hi < m->nlocks && nc < 16; hi++) {
+		const struct kdl_lock *h = &m->locks[hi];
+		int holder = l->waiters[0].who.task;
+		enum kdl_mode hmode = KDL_MODE_EXCLUSIVE;
+		bool held = false;
+
+		for (size_t o = 0; o < h->nowners; o++)
+			if (h->owners[o].who.task == holder) {
+				held = true;
+				hmode = h->owners[o].mode;
+			}
+		if (!held)
+			continue;
+		for (size_t w = 0; w < h->nwaiters && nc < 16; w++) {
+			int ti = h->waiters[w].who.task;
+
+			if (ti == holder || m->tasks[ti].tgid != m->tasks[holder].tgid)
+				continue;
+			cand[nc] = ti;
+			tail[nc] = hmode == KDL_MODE_READ && h->waiters[w].mode == KDL_MODE_READ;
+			any_tail |= tail[nc];
+			nc++;
+		}
+	}
+	for (size_t i = 0; i < nc; i++)
+		if (!any_tail || tail[i])
+			add_owner(s, li, m->tasks[cand[i]].addr, KDL_CTX_TASK, KDL_MODE_EXCLUSIVE,
+				  KDL_CONF_INFERRED,
+				  "likely waker: a thread of the same process stuck behind the waiter");
+}
+
 /* ---- holds ---------------------------------------------------------------- */
 
 static void fill_holds(struct kdl_lk *s)
@@ -1568,6 +1615,8 @@ struct kdl_error *kdl_locks_analyse(struct kdl_locks_ctx *ctx, struct kdl_model 
 	lockdep_owners(&s);
 	for (size_t li = 0; li < m->nlocks; li++)
 		infer_owners(&s, (int)li, cache, &ncache);
+	for (size_t li = 0; li < m->nlocks; li++)
+		infer_wakers(&s, (int)li);
 	fill_holds(&s);
 	for (size_t i = 0; i < nt; i++)
 		if (m->tasks[i].waits_on >= 0 || m->tasks[i].nholds)

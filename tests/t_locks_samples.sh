@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Lock analysis on every sample dump against the recorded truth (expected.json
+# from the scenario module's manifest): waited resource, name, holder and its
+# confidence, cycles, finding kinds (tests/lib/locks_check.py).
+. "$(dirname "$0")/lib/sh.sh"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+one() { # variant dump expected
+	local v=$1 dump=$2 exp=$3 d name rc
+	d=$KDL_SAMPLES/$v; name="locks $v/$dump"
+	if [ ! -f "$d/$dump" ] || [ ! -f "$d/vmlinux" ]; then skip "$name: sample not unpacked (make samples)"; return; fi
+	if [ ! -f "$TOP/samples/$v/$exp" ]; then skip "$name: samples/$v/$exp missing"; return; fi
+	# --modules: the scenario module's DWARF names its structs' members
+	"$KDLVIEW" --report --format json --modules "$d" "$d/$dump" "$d/vmlinux" > "$tmp/r.json" 2> "$tmp/err"
+	rc=$?
+	if [ $rc != 0 ]; then fail "$name: kdlview exit $rc: $(head -c 300 "$tmp/err")"; return; fi
+	python3 "$TOP/tests/lib/locks_check.py" "$name" "$tmp/r.json" "$TOP/samples/$v/$exp" \
+		"$TOP/samples/$v/truth/console.log" || kdl_failed=1
+}
+
+for v in 6.1-orc 6.1-fp 6.12-lockdep 6.12-rt; do
+	one $v vmcore.kdump expected.json
+done
+one 6.1-orc vmcore.elf expected.json
+done_testing
