@@ -3,7 +3,7 @@
 recorded truth (expected.json, and crash's ps output when present), and
 validate it against tests/schema/report.schema.json. Prints PASS/FAIL lines.
 
-usage: core_check.py NAME REPORT.json EXPECTED.json [CRASH_PS.txt]
+usage: core_check.py NAME REPORT.json EXPECTED.json [CRASH_PS.txt [DRGN.txt]]
 """
 import json, os, re, sys
 
@@ -24,6 +24,7 @@ def check(ok, name, why=""):
 def main():
     name, rep_path, exp_path = sys.argv[1:4]
     crash_ps = sys.argv[4] if len(sys.argv) > 4 else None
+    drgn = sys.argv[5] if len(sys.argv) > 5 else None
     rep = json.load(open(rep_path))
     exp = json.load(open(exp_path))
     top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -117,6 +118,23 @@ def main():
                   "%d differ, e.g. %s: crash %s kdlview %s" % (
                       len(diff), diff[:1], crash.get(int(diff[0], 16)) if diff else None,
                       mine.get(int(diff[0], 16)) if diff else None))
+    # drgn's task list: task address, raw state word and CPU of every task
+    if drgn and os.path.exists(drgn):
+        theirs, sect = {}, None
+        for l in open(drgn, errors="replace"):
+            if l.startswith("## "):
+                sect = l.split()[1]
+                continue
+            f = l.split()
+            if sect == "tasks" and len(f) >= 6 and f[0].isdigit():
+                theirs[int(f[2], 16)] = (int(f[0]), int(f[4], 16), int(f[5]))
+        mine = {int(t["task"], 16): (t["pid"], t["state_raw"], t["cpu"]) for t in tasks}
+        if theirs:
+            diff = [k for k in theirs if theirs[k] != mine.get(k)]
+            check(not diff, name + ": pid, raw state and cpu of %d tasks equal drgn's" % len(theirs),
+                  "%d differ, e.g. %s: drgn %s kdlview %s" % (
+                      len(diff), hex(diff[0]) if diff else "", theirs.get(diff[0]) if diff else "",
+                      mine.get(diff[0]) if diff else ""))
     return 1 if failed else 0
 
 
