@@ -55,10 +55,11 @@ DEMO_DIR     ?= $(BUILD)/samples/6.1-orc
 DEMO_VMCORE  ?= $(DEMO_DIR)/vmcore
 DEMO_VMLINUX ?= $(DEMO_DIR)/vmlinux
 
-.PHONY: all check check-plain check-asan test-bins demo deps clean
+.PHONY: all check check-plain check-asan test-bins demo deps clean keys-doc install
 all: $(KDLVIEW)
 
 -include samples/samples.mk
+-include tests/fuzz/fuzz.mk
 
 $(CORE_LIB): $(CORE_OBJS)
 	@mkdir -p $(dir $@)
@@ -108,6 +109,18 @@ demo: $(KDLVIEW)
 
 deps:
 	.ci/deps.sh
+
+# The key lists of README.md and kdlview.1 come from the key table (tui/keys.c).
+keys-doc: $(BUILD)/tests/tui_keysdoc
+	$(BUILD)/tests/tui_keysdoc --write
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+install: $(KDLVIEW)
+	install -D -m 755 $(KDLVIEW) $(DESTDIR)$(PREFIX)/bin/kdlview
+	install -D -m 644 kdlview.1 $(DESTDIR)$(PREFIX)/share/man/man1/kdlview.1
+	install -d $(DESTDIR)$(PREFIX)/share/kdlview/themes
+	install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/kdlview/themes/
 
 clean:
 	rm -rf build/obj build/asan build/tests build/kdlview build/*.a

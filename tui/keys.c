@@ -207,7 +207,7 @@ void kdl_keys_print(FILE *f, const char *format)
 	for (int map = 0; map < KDL_KM_COUNT; map++) {
 		size_t n = kdl_keymap_requests((enum kdl_keymap)map, reqs);
 		if (md) {
-			fprintf(f, "%s**%c%s**\n\n| key | action |\n|---|---|\n", map ? "\n" : "",
+			fprintf(f, "\n**%c%s**\n\n| key | action |\n|---|---|\n",
 				kdl_keymap_name((enum kdl_keymap)map)[0] - 'a' + 'A',
 				kdl_keymap_name((enum kdl_keymap)map) + 1);
 		} else {
@@ -236,4 +236,6 @@ void kdl_keys_print(FILE *f, const char *format)
 			}
 		}
 	}
+	if (md)
+		fputc('\n', f);
 }

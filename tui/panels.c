@@ -932,14 +932,17 @@ static void detail_row(struct kdl_tui *t, size_t i, int y, int x, int w)
 		if (!o->alive)
 			n += kdl_cv_printf(cv, y, x + n, w - n, KDL_R_ERROR, " %s EXITED: orphaned lock",
 					   t->g->bad);
+		n += kdl_cv_printf(cv, y, x + n, w - n, KDL_R_DIM, "  %s (%s) %s ", t->g->sep,
+				   kdl_mode_name(o->mode), t->g->sep);
 		n += kdl_cv_printf(cv, y, x + n, w - n,
 				   o->confidence == KDL_CONF_CERTAIN ? KDL_R_DIM : KDL_R_UNRELIABLE,
-				   "  %s %s%s%s", kdl_mode_name(o->mode), kdl_confidence_name(o->confidence),
-				   o->why ? ": " : "", o->why ? o->why : "");
+				   "%s%s%s%s", kdl_confidence_name(o->confidence), o->why ? " (" : "",
+				   o->why ? o->why : "", o->why ? ")" : "");
 		if (o->who.task >= 0 && (size_t)o->who.task < m->ntasks && n + 6 < w) {
 			const struct kdl_task *ot = &m->tasks[o->who.task];
 			if (ot->waits_on >= 0 || task_spins_on(m, o->who.task) >= 0) {
-				n += kdl_cv_put(cv, y, x + n, w - n, KDL_R_DIM, "  which waits on ");
+				n += kdl_cv_printf(cv, y, x + n, w - n, KDL_R_DIM, "  %s itself waits on ",
+						   t->g->sep);
 				const struct kdl_lock *l2 = &m->locks[ot->waits_on >= 0 ? ot->waits_on
 									 : task_spins_on(m, o->who.task)];
 				kdl_cv_put(cv, y, x + n, w - n, KDL_R_LOCK, lock_name(l2));

@@ -387,6 +387,11 @@ static void layout(struct kdl_tui *t)
 	int fh = 1 + (int)(nf < (size_t)fmax ? nf : (size_t)fmax);
 	int rest = avail - fh;
 	int th = rest * 9 / 20;
+	/* A short list (a finding's tasks) leaves its rows to the detail. */
+	if (t->rows_dirty)
+		kdl_tasks_rebuild(t);
+	if ((int)t->nrows + 2 < th)
+		th = (int)t->nrows + 2;
 	if (th < 4)
 		th = 4;
 	f->y = 2;
