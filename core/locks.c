@@ -1205,6 +1205,7 @@ static void lockdep_owners(struct kdl_lk *s)
 	conf = s->debug_locks_known && !s->debug_locks ? KDL_CONF_STALE : KDL_CONF_CERTAIN;
 	for (size_t ti = 0; ti < m->ntasks; ti++) {
 		uint64_t depth;
+		int64_t pending;
 		const struct kdl_task *t = &m->tasks[ti];
 
 		if (!kdl_lk_field(s, t->addr, &L->task.lockdep_depth, &depth))
@@ -1212,12 +1213,28 @@ static void lockdep_owners(struct kdl_lk *s)
 		depth = (uint32_t)depth;
 		if (depth > KDL_LK_MAX_HELD)
 			depth = KDL_LK_MAX_HELD;
+		/* lockdep records an acquisition before the task blocks: the
+		 * topmost entry for the lock a task waits on is the pending one */
+		pending = -1;
+		if (t->waits_on >= 0) {
+			uint64_t dm = dep_map_of(s, &m->locks[t->waits_on]), inst;
+
+			for (uint64_t d = depth; d-- > 0 && dm;) {
+				uint64_t hl = t->addr + L->task.held_locks.off + d * L->held_lock.size;
+
+				if (kdl_lk_field(s, hl, &L->held_lock.instance, &inst) && inst == dm) {
+					pending = (int64_t)d;
+					break;
+				}
+			}
+		}
 		for (uint64_t d = 0; d < depth; d++) {
 			uint64_t hl = t->addr + L->task.held_locks.off + d * L->held_lock.size, inst;
 			uint64_t bits = 0;
 			enum kdl_mode mode = KDL_MODE_EXCLUSIVE;
 
-			if (!kdl_lk_field(s, hl, &L->held_lock.instance, &inst) || !inst)
+			if ((int64_t)d == pending ||
+			    !kdl_lk_field(s, hl, &L->held_lock.instance, &inst) || !inst)
 				continue;
 			for (size_t li = 0; li < m->nlocks; li++) {
 				uint64_t dm = dep_map_of(s, &m->locks[li]);
@@ -1234,6 +1251,7 @@ static void lockdep_owners(struct kdl_lk *s)
 					    ((bits >> 16) & 3))
 						mode = KDL_MODE_READ;
 				}
+				s->lockdep_hits++;
 				add_owner(s, (int)li, t->addr, KDL_CTX_TASK, mode, conf,
 					  conf == KDL_CONF_STALE
 						  ? "lockdep held_locks (stale: lockdep is off)"
@@ -1523,6 +1541,9 @@ static void debug_dump(struct kdl_lk *s, const struct kdl_error *err)
 		(long long)s->L->pg_slab_bit, s->L->kmem_cache.name.ok, s->L->kmem_cache.name.off,
 		s->L->preempt_rt, (int)s->L->rwsem_style, s->L->completion_swait,
 		s->L->task.held_locks.ok);
+	fprintf(stderr, "  lockdep: debug_locks %s, %zu held_locks entries matched\n",
+		!s->debug_locks_known ? "unknown" : s->debug_locks ? "1" : "0 (stale)",
+		s->lockdep_hits);
 	for (size_t i = 0; i < m->ntasks; i++) {
 		const struct kdl_task *t = &m->tasks[i];
 

@@ -53,6 +53,7 @@ struct kdl_lk {
 	size_t extra_cap;
 	bool debug_locks_known;
 	bool debug_locks;
+	size_t lockdep_hits;          /* held_locks entries matched to known locks */
 };
 
 static inline bool kdl_lk_kptr(uint64_t v)

@@ -35,7 +35,7 @@ cycles = rep.get("cycles", [])
 findings = rep.get("findings", [])
 
 # Holders the kernel does not record: the truth says how the module knows them.
-INFERRED = ("reader", "stated by the module", "interrupted", "intended waker")
+INFERRED = ("reader", "stated by the module", "intended waker")
 
 
 # Kernels whose spinlocks and rwlocks record no owner (no DEBUG_SPINLOCK, not
