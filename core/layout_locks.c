@@ -331,6 +331,7 @@ void kdl_layout_locks_synthetic(enum kdl_kgen gen, struct kdl_layout_locks *out)
 	case KDL_KGEN_5_10:
 	case KDL_KGEN_6_1:
 	case KDL_KGEN_6_16:
+	case KDL_KGEN_6_12_RT:
 		L.mutex_owner_atomic = true;
 		L.mutex.owner = F(0, 8);
 		L.mutex.wait_list = F(16, 16);
@@ -360,6 +361,23 @@ void kdl_layout_locks_synthetic(enum kdl_kgen gen, struct kdl_layout_locks *out)
 			L.pg_slab_bit = 9;
 		} else {
 			L.slab.slab_cache = F(24, 8);
+		}
+		if (gen == KDL_KGEN_6_12_RT) {
+			/* struct mutex { struct rt_mutex_base rtmutex; ... };
+			 * struct rw_semaphore { struct rwbase_rt rwbase; ... };
+			 * struct rwbase_rt { atomic_t readers; struct rt_mutex_base rtmutex; } */
+			L.preempt_rt = true;
+			L.mutex.rtmutex = F(0, 32);
+			L.mutex.owner = (struct kdl_lfield){ 0, 0, false };
+			L.mutex.wait_list = (struct kdl_lfield){ 0, 0, false };
+			L.rwsem_style = KDL_RWSEM_RT;
+			L.rwsem.rwbase = F(0, 40);
+			L.rwsem.count = (struct kdl_lfield){ 0, 0, false };
+			L.rwsem.owner = (struct kdl_lfield){ 0, 0, false };
+			L.rwsem.wait_list = (struct kdl_lfield){ 0, 0, false };
+			L.rwbase_rt.readers = F(0, 4);
+			L.rwbase_rt.rtmutex = F(8, 32);
+			L.slab.slab_cache = F(8, 8);
 		}
 		if (gen == KDL_KGEN_6_16) {
 			L.task.blocker = F(2400, 8);

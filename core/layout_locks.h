@@ -119,6 +119,7 @@ enum kdl_kgen {
 	KDL_KGEN_5_10,     /* atomic rwsem owner + new count, swait completion */
 	KDL_KGEN_6_1,      /* as built for the 6.1 samples (no debug options) */
 	KDL_KGEN_6_16,     /* task->blocker (hung-task blocker tracking) */
+	KDL_KGEN_6_12_RT,  /* PREEMPT_RT: rt_mutex based mutex/rwsem/spinlock_t */
 };
 /* Fill a hand-made layout for a generation (x86_64, no debug options). */
 void kdl_layout_locks_synthetic(enum kdl_kgen gen, struct kdl_layout_locks *out);

@@ -514,6 +514,139 @@ static void run_generation(enum kdl_kgen gen, const char *name)
 	free(mem);
 }
 
+/* PREEMPT_RT: waits found through task->pi_blocked_on; spinlock_t, mutex and
+ * rwsem are rt_mutex_base based. Plus DEBUG_MUTEXES' task->blocked_on. */
+static void set_rt_frames(int ti, const char *const *fns, size_t n)
+{
+	set_frames(ti, fns, n, stack_lo(ti) + 0x3c00);
+	m->tasks[ti].rtlock_wait = true;
+}
+
+static void rt_block(int ti, uint64_t rtb)
+{
+	uint64_t w = stack_lo(ti) + 0x3d00;
+
+	w64(w + L->rt_mutex_waiter.task.off, m->tasks[ti].addr);
+	w64(w + L->rt_mutex_waiter.lock.off, rtb);
+	wf(m->tasks[ti].addr, &L->task.pi_blocked_on, w);
+}
+
+static void rt_test(void)
+{
+	struct kdl_target *t = NULL;
+	struct kdl_locks_ctx ctx;
+	struct kdl_error *err;
+	uint64_t A, B, M, S;
+	int p1, p2, p3, p4;
+	static const char *spin1[] = { "__schedule", "schedule_rtlock", "rtlock_slowlock_locked",
+				       "rt_spin_lock", "rtsp1_fn", "kthread" };
+	static const char *spin2[] = { "__schedule", "schedule_rtlock", "rtlock_slowlock_locked",
+				       "rt_spin_lock", "rtsp2_fn", "kthread" };
+	static const char *mtx[] = { "__schedule", "rt_mutex_schedule",
+				     "rt_mutex_slowlock_block.constprop.0", "mutex_lock", "m_fn" };
+	static const char *rd[] = { "__schedule", "rt_mutex_schedule", "rt_mutex_slowlock_block",
+				    "__rwbase_read_lock", "down_read", "r_fn" };
+
+	kdl_layout_locks_synthetic(KDL_KGEN_6_12_RT, &Lbuf);
+	L = &Lbuf;
+	mem = calloc(1, MEMSZ);
+	m = calloc(1, sizeof(*m));
+	m->tasks = calloc(NT, sizeof(*m->tasks));
+	ntask = 0;
+	data_next = DATA;
+	A = alloc_data(64);
+	B = alloc_data(64);
+	M = alloc_data(64);
+	S = alloc_data(64);
+	p1 = new_task("kdl_rtsp1", 201, "UN");
+	p2 = new_task("kdl_rtsp2", 202, "UN");
+	p3 = new_task("m_waiter", 203, "UN");
+	p4 = new_task("r_waiter", 204, "UN");
+	wf(A, &L->rt_mutex.owner, m->tasks[p1].addr | 1);
+	wf(B, &L->rt_mutex.owner, m->tasks[p2].addr | 1);
+	wf(M + L->mutex.rtmutex.off, &L->rt_mutex.owner, m->tasks[p1].addr | 1);
+	wf(S + L->rwsem.rwbase.off + L->rwbase_rt.rtmutex.off, &L->rt_mutex.owner,
+	   m->tasks[p2].addr | 1);
+	set_rt_frames(p1, spin1, 6);
+	set_rt_frames(p2, spin2, 6);
+	set_frames(p3, mtx, 5, stack_lo(p3) + 0x3c00);
+	set_frames(p4, rd, 6, stack_lo(p4) + 0x3c00);
+	rt_block(p1, B);
+	rt_block(p2, A);
+	rt_block(p3, M + L->mutex.rtmutex.off);
+	rt_block(p4, S + L->rwsem.rwbase.off + L->rwbase_rt.rtmutex.off);
+
+	err = kdl_target_create_synthetic(&t);
+	if (!err)
+		err = kdl_target_synthetic_map(t, BASE, mem, MEMSZ);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.target = t;
+	ctx.layout = L;
+	if (!err)
+		err = kdl_locks_analyse(&ctx, m);
+	kdl_test_ok(err, "rt: analyse");
+	KDL_CHECK(m->tasks[p1].waits_on == lock_of(B) && lock_of(B) >= 0 &&
+		  m->locks[lock_of(B)].kind == KDL_LOCK_SPINLOCK &&
+		  !strcmp(m->tasks[p1].waits_how, "task->pi_blocked_on"),
+		  "rt: rtlock waiter found through pi_blocked_on, spinlock_t");
+	KDL_CHECK(owned_by(A, p1, KDL_CONF_CERTAIN) && owned_by(B, p2, KDL_CONF_CERTAIN),
+		  "rt: spinlock_t owners from the rt_mutex owner word");
+	KDL_CHECK(cycle_with(p1, KDL_F_DEADLOCK) >= 0 && cycle_with(p2, KDL_F_DEADLOCK) >= 0,
+		  "rt: ABBA on two spinlock_t is a deadlock");
+	KDL_CHECK(m->tasks[p3].waits_on == lock_of(M) && lock_of(M) >= 0 &&
+		  m->locks[lock_of(M)].kind == KDL_LOCK_MUTEX && owned_by(M, p1, KDL_CONF_CERTAIN),
+		  "rt: rt_mutex-based mutex, its address and owner");
+	KDL_CHECK(m->tasks[p4].waits_on == lock_of(S) && lock_of(S) >= 0 &&
+		  m->locks[lock_of(S)].kind == KDL_LOCK_RWSEM &&
+		  m->tasks[p4].wait_mode == KDL_MODE_READ && owned_by(S, p2, KDL_CONF_CERTAIN),
+		  "rt: rwbase_rt rwsem, read waiter, writer owner");
+	kdl_model_destroy(m);
+	kdl_target_destroy(t);
+	free(mem);
+}
+
+static void debug_mutex_test(void)
+{
+	struct kdl_target *t = NULL;
+	struct kdl_locks_ctx ctx;
+	struct kdl_error *err;
+	uint64_t M, rec;
+	int h, w;
+
+	kdl_layout_locks_synthetic(KDL_KGEN_6_1, &Lbuf);
+	Lbuf.task.blocked_on = (struct kdl_lfield){ 1808, 8, true }; /* DEBUG_MUTEXES */
+	L = &Lbuf;
+	mem = calloc(1, MEMSZ);
+	m = calloc(1, sizeof(*m));
+	m->tasks = calloc(NT, sizeof(*m->tasks));
+	ntask = 0;
+	data_next = DATA;
+	M = new_mutex();
+	h = new_task("holder", 301, "IN");
+	w = new_task("waiter", 302, "UN");
+	mutex_own(M, h);
+	/* no frames at all: the direct field alone must find it */
+	rec = stack_lo(w) + 0x3e00;
+	w64(rec + L->mutex_waiter.task.off, m->tasks[w].addr);
+	list_add_tail(M + L->mutex.wait_list.off, rec + L->mutex_waiter.list.off);
+	wf(m->tasks[w].addr, &L->task.blocked_on, rec);
+	err = kdl_target_create_synthetic(&t);
+	if (!err)
+		err = kdl_target_synthetic_map(t, BASE, mem, MEMSZ);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.target = t;
+	ctx.layout = L;
+	if (!err)
+		err = kdl_locks_analyse(&ctx, m);
+	kdl_test_ok(err, "debug mutexes: analyse");
+	KDL_CHECK(m->tasks[w].waits_on == lock_of(M) && lock_of(M) >= 0 &&
+		  !strcmp(m->tasks[w].waits_how, "task->blocked_on") && owned_by(M, h, KDL_CONF_CERTAIN),
+		  "debug mutexes: task->blocked_on leads to the mutex without a backtrace");
+	kdl_model_destroy(m);
+	kdl_target_destroy(t);
+	free(mem);
+}
+
 static void state_test(void)
 {
 	struct kdl_layout_locks a, b;
@@ -544,6 +677,8 @@ int main(void)
 	run_generation(KDL_KGEN_5_10, "5.10");
 	run_generation(KDL_KGEN_6_1, "6.1");
 	run_generation(KDL_KGEN_6_16, "6.16");
+	rt_test();
+	debug_mutex_test();
 	state_test();
 	return kdl_test_done();
 }
