@@ -144,6 +144,17 @@ int kdl_cv_put(struct kdl_canvas *cv, int y, int x, int maxw, enum kdl_role role
 	return used;
 }
 
+int kdl_cv_put_cut(struct kdl_canvas *cv, int y, int x, int maxw, enum kdl_role role,
+		   const char *s, const char *ellipsis)
+{
+	if (maxw <= 0)
+		return 0;
+	if (kdl_text_width(s) <= maxw)
+		return kdl_cv_put(cv, y, x, maxw, role, s);
+	int n = kdl_cv_put(cv, y, x, maxw - 1, role, s);
+	return n + kdl_cv_put(cv, y, x + n, 1, role, ellipsis);
+}
+
 int kdl_cv_printf(struct kdl_canvas *cv, int y, int x, int maxw, enum kdl_role role,
 		  const char *fmt, ...)
 {

@@ -44,6 +44,9 @@ void kdl_canvas_clear(struct kdl_canvas *cv, enum kdl_role role);
  * the columns written. Control characters become '?'. */
 int kdl_cv_put(struct kdl_canvas *cv, int y, int x, int maxw, enum kdl_role role,
 	       const char *s);
+/* kdl_cv_put that ends text cut by maxw with `ellipsis` (a one-column glyph). */
+int kdl_cv_put_cut(struct kdl_canvas *cv, int y, int x, int maxw, enum kdl_role role,
+		   const char *s, const char *ellipsis);
 /* printf-style kdl_cv_put. */
 int kdl_cv_printf(struct kdl_canvas *cv, int y, int x, int maxw, enum kdl_role role,
 		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));

@@ -326,23 +326,25 @@ static void node_text(struct kdl_tui *t, const struct kdl_gnode *g, struct kdl_c
 	}
 	case KDL_GN_LOCK: {
 		const struct kdl_lock *lk = &m->locks[g->idx];
-		int n = kdl_cv_printf(cv, y, x, w, R(KDL_R_DIM), "%s ", kdl_lock_kind_name(lk->kind));
-		kdl_cv_put(cv, y, x + n, w - n, R(g->in_cycle ? KDL_R_CYCLE : KDL_R_LOCK),
-			   lk->name ? lk->name : "(unnamed)");
-		if (!two) {
-			int nn = kdl_text_width(kdl_lock_kind_name(lk->kind)) + 1 +
-				 kdl_text_width(lk->name ? lk->name : "(unnamed)");
-			if (nn + 14 < w)
-				kdl_cv_printf(cv, y, x + nn, w - nn, R(KDL_R_DIM), "  %zu waiter%s", lk->nwaiters,
-					      lk->nwaiters == 1 ? "" : "s");
+		const char *name = lk->name ? lk->name : "(unnamed)";
+		char facts[160];
+		int o = snprintf(facts, sizeof(facts), "%s %s %zu waiter%s", kdl_lock_kind_name(lk->kind),
+				 t->g->sep, lk->nwaiters, lk->nwaiters == 1 ? "" : "s");
+		if (lk->readers > 0)
+			o += snprintf(facts + o, sizeof(facts) - (size_t)o, ", %d reader%s", lk->readers,
+				      lk->readers == 1 ? "" : "s");
+		if (!strstr(name, "@0x"))
+			snprintf(facts + o, sizeof(facts) - (size_t)o, " %s @0x%llx", t->g->sep,
+				 (unsigned long long)lk->address);
+		if (two) {
+			kdl_cv_put_cut(cv, y, x, w, R(g->in_cycle ? KDL_R_CYCLE : KDL_R_LOCK), name,
+				       t->g->ellipsis);
+			kdl_cv_put_cut(cv, y + 1, x, w, R(KDL_R_DIM), facts, t->g->ellipsis);
 			break;
 		}
-		int k = kdl_cv_printf(cv, y + 1, x, w, R(KDL_R_DIM), "%zu waiter%s", lk->nwaiters,
-				      lk->nwaiters == 1 ? "" : "s");
-		if (lk->readers > 0)
-			k += kdl_cv_printf(cv, y + 1, x + k, w - k, R(KDL_R_DIM), ", %d readers", lk->readers);
-		kdl_cv_printf(cv, y + 1, x + k, w - k, R(KDL_R_DIM), "  @0x%llx",
-			      (unsigned long long)lk->address);
+		int n = kdl_cv_printf(cv, y, x, w, R(KDL_R_DIM), "%s ", kdl_lock_kind_name(lk->kind));
+		kdl_cv_put_cut(cv, y, x + n, w - n, R(g->in_cycle ? KDL_R_CYCLE : KDL_R_LOCK), name,
+			       t->g->ellipsis);
 		break;
 	}
 	case KDL_GN_GONE: {
@@ -366,6 +368,27 @@ static void node_text(struct kdl_tui *t, const struct kdl_gnode *g, struct kdl_c
 		break;
 	}
 #undef R
+}
+
+/* The edge from a lock to the task that keeps its waiter waiting: the holder
+ * ("held by", with the confidence when not certain) or, in reader/writer
+ * cycles, a writer queued ahead of the waiter ("queued ahead"). */
+static void lock_edge_label(struct kdl_tui *t, int lock, int task, char *buf, size_t size)
+{
+	const struct kdl_lock *lk = &t->m->locks[lock];
+	for (size_t o = 0; o < lk->nowners; o++)
+		if (lk->owners[o].who.task == task) {
+			enum kdl_confidence c = lk->owners[o].confidence;
+			snprintf(buf, size, "held by%s", c == KDL_CONF_INFERRED ? " (inferred)" :
+							 c == KDL_CONF_STALE ? " (stale)" : "");
+			return;
+		}
+	for (size_t w = 0; w < lk->nwaiters; w++)
+		if (lk->waiters[w].who.task == task) {
+			snprintf(buf, size, "queued ahead (%s)", kdl_mode_name(lk->waiters[w].mode));
+			return;
+		}
+	snprintf(buf, size, "blocked by");
 }
 
 static void draw_box(struct kdl_tui *t, struct kdl_canvas *cv, const struct kdl_gnode *g, bool sel)
@@ -436,7 +459,7 @@ static void layout_and_draw(struct kdl_tui *t, int cols, int box_h)
 		kdl_cv_put(cv, b->y - 1, ex, 1, er, gl->arrow_d);
 		const char *label = a->kind == KDL_GN_TASK ? "waits on" :
 				    b->kind == KDL_GN_GONE ? "held by (exited)" : "held by";
-		char lab[160];
+		char lab[320];
 		if (a->kind == KDL_GN_TASK && a->ctx == KDL_CTX_TASK) {
 			const struct kdl_task *tk = &t->m->tasks[a->idx];
 			snprintf(lab, sizeof(lab), "%s%s%s", label,
@@ -444,13 +467,7 @@ static void layout_and_draw(struct kdl_tui *t, int cols, int box_h)
 				 tk->wait_mode == KDL_MODE_WRITE ? " (write)" : "",
 				 tk->waits_how ? "" : "");
 		} else if (a->kind == KDL_GN_LOCK && b->kind == KDL_GN_TASK) {
-			const struct kdl_lock *lk = &t->m->locks[a->idx];
-			const char *conf = "";
-			for (size_t o = 0; o < lk->nowners; o++)
-				if (lk->owners[o].who.task == b->idx &&
-				    lk->owners[o].confidence != KDL_CONF_CERTAIN)
-					conf = lk->owners[o].confidence == KDL_CONF_INFERRED ? " (inferred)" : " (stale)";
-			snprintf(lab, sizeof(lab), "%s%s", label, conf);
+			lock_edge_label(t, a->idx, b->idx, lab, sizeof(lab));
 		} else {
 			snprintf(lab, sizeof(lab), "%s", label);
 		}
@@ -463,9 +480,14 @@ static void layout_and_draw(struct kdl_tui *t, int cols, int box_h)
 		int ex = a->x + 6;
 		int r1 = a->y + a->h, r2 = r1 + 1;
 		kdl_cv_put(cv, r1, ex, 1, er, gl->vl);
-		char lab[160];
+		char lab[320];
+		char how[96];
+		if (b->kind == KDL_GN_TASK && a->kind == KDL_GN_LOCK)
+			lock_edge_label(t, a->idx, b->idx, how, sizeof(how));
+		else
+			snprintf(how, sizeof(how), "held by");
 		if (b->kind == KDL_GN_TASK)
-			snprintf(lab, sizeof(lab), "held by %d %s %s closes the cycle",
+			snprintf(lab, sizeof(lab), "%s %d %s %s closes the cycle", how,
 				 t->m->tasks[b->idx].pid, t->m->tasks[b->idx].comm, gl->cycle);
 		else
 			snprintf(lab, sizeof(lab), "waits on the lock above %s closes the cycle", gl->cycle);

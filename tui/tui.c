@@ -1216,6 +1216,7 @@ int kdl_tui_run(struct kdl_analysis *an, const struct kdl_tui_options *opts)
 		.export = an_export,
 	};
 	char err[512];
+	kdl_tui_progress_done();
 	setlocale(LC_ALL, "");
 	kdl_theme_set_dirs(NULL);
 	struct kdl_tui *t = kdl_tui_create(&src, opts, err, sizeof(err));

@@ -15,4 +15,12 @@ struct kdl_tui_options {
  * is restored on every exit path, also on error and on fatal signals. */
 int kdl_tui_run(struct kdl_analysis *an, const struct kdl_tui_options *opts);
 
+/* Loading progress: the analysis runs before the screen is up, so main()
+ * passes this as kdl_open_options.progress when it will start the TUI; it
+ * draws one self-updating line ("kdlview: stacks [####....] 45/90") on stderr
+ * when stderr is a terminal (nothing otherwise). kdl_tui_progress_done()
+ * clears that line; kdl_tui_run() calls it too. */
+void kdl_tui_progress(void *arg, const char *phase, size_t done, size_t total);
+void kdl_tui_progress_done(void);
+
 #endif
