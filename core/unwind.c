@@ -607,6 +607,15 @@ static void run(struct ustate *st)
 			emit(st, st->ip, st->sp, !st->error, true, true, true);
 			return;
 		}
+		{
+			/* A pc in no known function is a guess, and so is every
+			 * frame found from it. */
+			struct kdl_symbol sym;
+			bool exact = st->regs_step || st->signal;
+
+			if (!lookup_symbol(st->u, exact ? st->ip : st->ip - 1, &sym))
+				st->error = true;
+		}
 		if (!emit(st, st->ip, st->sp, !st->error, st->regs_step || st->signal,
 			  st->regs_step, false))
 			return;
