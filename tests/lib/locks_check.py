@@ -29,6 +29,18 @@ def out(ok, msg, why=""):
         print(f"FAIL {msg}: {why}")
 
 
+# The lock parts of the report follow tests/schema/locks.schema.json.
+try:
+    import os
+    import jsonschema
+    schema = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                         "..", "schema", "locks.schema.json")))
+    errs = sorted(jsonschema.Draft202012Validator(schema).iter_errors(rep), key=str)
+    out(not errs, f"{name}: lock parts match tests/schema/locks.schema.json",
+        "; ".join(e.message for e in errs[:3]))
+except ImportError:
+    out(False, f"{name}: lock JSON schema", "python3-jsonschema missing")
+
 tasks = {t["pid"]: t for t in rep.get("tasks", [])}
 locks = {int(l["address"], 16): l for l in rep.get("locks", [])}
 cycles = rep.get("cycles", [])
