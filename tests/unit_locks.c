@@ -647,6 +647,86 @@ static void debug_mutex_test(void)
 	free(mem);
 }
 
+/* Garbage memory: random words, many of them pointers back into the image
+ * (so that every list walk meets cycles and junk). The analysis must finish,
+ * stay inside its bounds and keep the model consistent. */
+static void garbage_test(void)
+{
+	static const char *fns[] = { "__schedule", "schedule", "rwsem_down_read_slowpath",
+				     "__mutex_lock", "___down_common", "wait_for_completion",
+				     "__flush_work", "percpu_rwsem_wait", "junk_fn", "kthread" };
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+
+	for (int round = 0; round < 20; round++) {
+		struct kdl_target *t = NULL;
+		struct kdl_locks_ctx ctx;
+		struct kdl_locks_cpu_raw cpu;
+		struct kdl_error *err;
+		bool ok = true;
+
+		kdl_layout_locks_synthetic((enum kdl_kgen)(round % 6), &Lbuf);
+		L = &Lbuf;
+		mem = malloc(MEMSZ);
+		m = calloc(1, sizeof(*m));
+		m->tasks = calloc(NT, sizeof(*m->tasks));
+		ntask = 0;
+		for (size_t i = 0; i < MEMSZ / 8; i++) {
+			uint64_t r;
+
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			r = seed;
+			if (r % 4)
+				r = BASE + (r % MEMSZ & ~7ULL) + ((r >> 40) % 3) * 8;
+			memcpy(mem + 8 * i, &r, 8);
+		}
+		for (int i = 0; i < NT; i++) {
+			int ti = new_task("junk", 500 + i, i % 3 ? "UN" : "IN");
+
+			set_frames(ti, fns + (i % 5), 5, stack_lo(ti) + 0x3000 + (uint64_t)i * 8);
+			m->tasks[ti].kthread = i % 2;
+			if (i % 4 == 0)
+				snprintf(m->tasks[ti].comm, sizeof(m->tasks[ti].comm), "kworker/%d", i);
+		}
+		m->cpus = calloc(1, sizeof(*m->cpus));
+		m->ncpus = 1;
+		m->cpus[0].task = 0;
+		m->cpus[0].frames = calloc(3, sizeof(struct kdl_frame));
+		m->cpus[0].nframes = 3;
+		m->cpus[0].frames[0].function = "queued_read_lock_slowpath";
+		m->cpus[0].frames[1].function = "native_queued_spin_lock_slowpath";
+		m->cpus[0].frames[2].function = "junk";
+		m->tasks[0].on_cpu = true;
+		memset(&cpu, 0, sizeof(cpu));
+		cpu.regs_valid = true;
+		cpu.regs.di = BASE + 0x1234;
+		err = kdl_target_create_synthetic(&t);
+		if (!err)
+			err = kdl_target_synthetic_map(t, BASE, mem, MEMSZ);
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.target = t;
+		ctx.layout = L;
+		ctx.cpus = &cpu;
+		ctx.ncpus = 1;
+		if (!err)
+			err = kdl_locks_analyse(&ctx, m);
+		kdl_error_destroy(err);
+		for (size_t i = 0; i < m->ntasks; i++)
+			ok &= m->tasks[i].waits_on < (int)m->nlocks;
+		for (size_t c = 0; c < m->ncycles; c++)
+			for (size_t i = 0; i < m->cycles[c].n; i++)
+				ok &= m->cycles[c].locks[i] >= 0 && m->cycles[c].locks[i] < (int)m->nlocks;
+		for (size_t f = 0; f < m->nfindings; f++)
+			ok &= m->findings[f].summary != NULL;
+		KDL_CHECK(ok, "garbage round %d: consistent model (%zu locks, %zu cycles, %zu findings)",
+			  round, m->nlocks, m->ncycles, m->nfindings);
+		kdl_model_destroy(m);
+		kdl_target_destroy(t);
+		free(mem);
+	}
+}
+
 static void state_test(void)
 {
 	struct kdl_layout_locks a, b;
@@ -679,6 +759,7 @@ int main(void)
 	run_generation(KDL_KGEN_6_16, "6.16");
 	rt_test();
 	debug_mutex_test();
+	garbage_test();
 	state_test();
 	return kdl_test_done();
 }
