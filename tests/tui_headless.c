@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/report.h"
@@ -374,7 +375,7 @@ int main(int argc, char **argv)
 	keys("l");
 	expect(on_screen("waits"), "l moves to the waiters");
 	keys("jjj\n");
-	expect(!on_screen("more waiters"), "Enter on the fold shows every waiter");
+	expect(!on_screen("more waiters"), "Enter on the fold shows the folded waiters");
 	keys("g");
 
 	/* 6. Orphaned lock. */
@@ -534,6 +535,70 @@ int main(int argc, char **argv)
 	KDL_CHECK(tui->quit, "q quits");
 
 	kdl_tui_destroy(tui);
+	setlocale(LC_ALL, "C.UTF-8");
+
+	/* 17. An empty model (no tasks, no findings) still draws and navigates. */
+	{
+		struct kdl_model *e = calloc(1, sizeof(*e));
+		e->dump.crash_time = -1;
+		src.model = e;
+		tui = start(NULL, NULL, -1);
+		keys("jjk\n\to g/x\n\033?\033eE\033");
+		expect(on_screen("no blocked tasks, no findings") && on_screen("No findings"),
+		       "empty model: a calm verdict and empty panels");
+		kdl_tui_destroy(tui);
+		kdl_model_destroy(e);
+	}
+
+	/* 18. A big dump stays instant: 20000 tasks, a convoy of 5000 waiters. */
+	{
+		struct kdl_model *b = calloc(1, sizeof(*b));
+		b->dump.crash_time = -1;
+		b->tasks = calloc(20000, sizeof(*b->tasks));
+		b->locks = calloc(1, sizeof(*b->locks));
+		fx_lock(b, KDL_LOCK_MUTEX, "big_mutex", 0xffffffffc0001000ull);
+		for (int i = 0; i < 20000; i++)
+			fx_task(b, 1000 + i, i % 4 ? "worker" : "kdl_big", i < 5001 ? "UN" : "IN", i % 64);
+		fx_owner(b, 0, 0, KDL_CTX_TASK, 1000, "kdl_big", KDL_MODE_EXCLUSIVE, KDL_CONF_CERTAIN,
+			 true, "owner field");
+		for (int i = 1; i < 5001; i++)
+			fx_wait(b, i, 0, KDL_MODE_EXCLUSIVE, "waiter");
+		b->findings = calloc(1, sizeof(*b->findings));
+		b->nfindings = 1;
+		int *ft = calloc(5001, sizeof(int));
+		for (int i = 0; i < 5001; i++)
+			ft[i] = i;
+		b->findings[0] = (struct kdl_finding){ KDL_F_CONVOY, KDL_SEV_MEDIUM, ft, 5001,
+						       fx_ints(1, (int[]){ 0 }), 1, -1, strdup("big convoy") };
+		src.model = b;
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		tui = start(NULL, NULL, -1);
+		keys("");
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double first = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+		double worst = 0;
+		static const char *const steps[] = { "\n", "o", "3", "j", "\n", "g", "l", "jjj\n", "g", "\b",
+						     "2a", "/kdl_big\n", "s", "\033", "G", "E\033" };
+		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			keys(steps[i]);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+			if (getenv("KDL_TUI_TIMES"))
+				printf("#   step %zu %s: %.1f ms\n", i, steps[i], ms);
+			if (ms > worst)
+				worst = ms;
+		}
+		printf("# 20000 tasks, 5000 waiters: first screen %.1f ms, slowest key %.1f ms\n", first, worst);
+		bool san = getenv("KDL_SANITIZED") != NULL;
+		KDL_CHECK(san || (first < 200 && worst < 200),
+			  "20000 tasks: first screen %.0f ms, slowest key %.0f ms (< 200 ms)", first, worst);
+		expect(on_screen("big_mutex"), "big model renders");
+		kdl_tui_destroy(tui);
+		kdl_model_destroy(b);
+	}
+
 	endwin();
 	delscreen(scr);
 	fclose(out);

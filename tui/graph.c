@@ -14,7 +14,8 @@
 
 int kdl_lock_owner_task(const struct kdl_model *m, int lock);
 
-enum { G_MAIN_X = 4, G_BOX_H = 4, G_SIDE_H = 3, G_EDGE_H = 2, G_FOLD = 3, G_MAX_MAIN = 256 };
+enum { G_MAIN_X = 4, G_BOX_H = 4, G_SIDE_H = 3, G_EDGE_H = 2, G_FOLD = 3, G_UNFOLD = 100,
+       G_MAX_MAIN = 256 };
 
 static size_t nmain_nodes(const struct kdl_tui *t)
 {
@@ -127,7 +128,7 @@ static void add_sides(struct kdl_tui *t)
 				t->gnodes[s].owner = true;
 		}
 		int shown = 0, hidden = 0;
-		int limit = t->gunfold_lock == lock ? 1 << 30 : G_FOLD;
+		int limit = t->gunfold_lock == lock ? t->gunfold_n : G_FOLD;
 		for (size_t w = 0; w < lk->nwaiters; w++) {
 			int wt = lk->waiters[w].who.task;
 			if (wt < 0 || find_main(t, KDL_GN_TASK, wt, lk->waiters[w].who.ctx) >= 0)
@@ -444,7 +445,9 @@ static void layout_and_draw(struct kdl_tui *t, int cols, int box_h)
 		y += block + G_EDGE_H;
 	}
 	int height = y + 2;
-	if (!kdl_canvas_resize(&t->gcv, height, cols))
+	if (t->gcv.rows == height && t->gcv.cols == cols)
+		kdl_canvas_clear(&t->gcv, KDL_R_DEFAULT);
+	else if (!kdl_canvas_resize(&t->gcv, height, cols))
 		return;
 	struct kdl_canvas *cv = &t->gcv;
 	const struct kdl_glyphs *gl = t->g;
@@ -580,7 +583,10 @@ static void open_node(struct kdl_tui *t, int i)
 		t->focus = KDL_P_DETAIL;
 		break;
 	case KDL_GN_MORE: {
+		/* Unfold a page of waiters at a time: a convoy of thousands stays
+		 * quick to draw and to scroll. */
 		int lock = g->idx;
+		t->gunfold_n = t->gunfold_lock == lock ? t->gunfold_n + G_UNFOLD : G_FOLD + G_UNFOLD;
 		t->gunfold_lock = lock;
 		build(t);
 		/* Keep the selection on the lock's first newly shown waiter. */

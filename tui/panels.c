@@ -436,13 +436,21 @@ void kdl_tasks_rebuild(struct kdl_tui *t)
 		return;
 	const struct kdl_finding *ff = t->focus_finding >= 0 && (size_t)t->focus_finding < m->nfindings
 				       ? &m->findings[t->focus_finding] : NULL;
+	/* Membership of the focused finding, as a bitmap (a finding may hold
+	 * thousands of tasks). */
+	unsigned char *in = NULL;
+	if (ff) {
+		in = calloc(m->ntasks ? m->ntasks : 1, 1);
+		if (!in)
+			ff = NULL;
+		for (size_t j = 0; in && j < ff->ntasks; j++)
+			if (ff->tasks[j] >= 0 && (size_t)ff->tasks[j] < m->ntasks)
+				in[ff->tasks[j]] = 1;
+	}
 	for (size_t i = 0; i < m->ntasks; i++) {
 		const struct kdl_task *tk = &m->tasks[i];
 		if (ff) {
-			bool in = false;
-			for (size_t j = 0; j < ff->ntasks && !in; j++)
-				in = ff->tasks[j] == (int)i;
-			if (!in)
+			if (!in[i])
 				continue;
 		} else if (!t->all_tasks && !t->filter[0]) {
 			if (!(tk->involved || (t->task_flags[i] & (KDL_TF_BLOCKED | KDL_TF_SPINNING)) ||
@@ -453,6 +461,7 @@ void kdl_tasks_rebuild(struct kdl_tui *t)
 			continue;
 		t->rows[t->nrows++] = (int)i;
 	}
+	free(in);
 	sort_tui = t;
 	qsort(t->rows, t->nrows, sizeof(int), cmp_tasks);
 	sort_tui = NULL;

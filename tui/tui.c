@@ -325,9 +325,21 @@ void kdl_tui_open_source(struct kdl_tui *t, const struct kdl_frame *f)
 		n++;
 		if (n < from)
 			continue;
-		size_t len = strcspn(buf, "\n");
+		buf[strcspn(buf, "\n")] = 0;
+		/* Expand tabs to 8 columns, as an editor shows kernel code. */
 		char line[1100];
-		snprintf(line, sizeof(line), "%5d  %.*s", n, (int)len, buf);
+		size_t o = (size_t)snprintf(line, sizeof(line), "%5d  ", n), col = 0;
+		for (const char *c = buf; *c && o + 9 < sizeof(line); c++) {
+			if (*c == '\t') {
+				do
+					line[o++] = ' ';
+				while (++col % 8);
+			} else {
+				line[o++] = *c;
+				col += ((unsigned char)*c & 0xc0) != 0x80;
+			}
+		}
+		line[o] = 0;
 		if (n == f->line)
 			t->ov_mark = (int)t->ov_nlines;
 		ov_add(t, line, strlen(line));

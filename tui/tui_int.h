@@ -173,7 +173,8 @@ struct kdl_tui {
 	int gtop;
 	int gcycle;       /* cycle shown, or -1 */
 	int gback_from, gback_to; /* back edge (node indices) or -1 */
-	int gunfold_lock; /* lock whose waiters are all shown, or -1 */
+	int gunfold_lock; /* lock whose waiters are unfolded, or -1 */
+	int gunfold_n;    /* how many of them are shown */
 	struct kdl_loc groot;
 	struct kdl_canvas gcv;
 	char gtitle[200];
