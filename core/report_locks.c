@@ -131,12 +131,28 @@ static bool cycle_selected(const struct kdl_cycle *c, const bool *sel)
 
 /* ---- text -------------------------------------------------------------------- */
 
+/* An owner: the task when it is in the model, else what the lock recorded. */
+static const char *owner_name(const struct kdl_model *m, const struct kdl_owner *o, char *buf,
+			      size_t len);
+
 static const char *who(const struct kdl_model *m, int ti, char *buf, size_t len)
 {
 	if (ti < 0 || (size_t)ti >= m->ntasks)
 		snprintf(buf, len, "?");
 	else
 		snprintf(buf, len, "%s[%d]", m->tasks[ti].comm, m->tasks[ti].pid);
+	return buf;
+}
+
+static const char *owner_name(const struct kdl_model *m, const struct kdl_owner *o, char *buf,
+			      size_t len)
+{
+	if (o->who.task >= 0)
+		return who(m, o->who.task, buf, len);
+	if (o->pid >= 0)
+		snprintf(buf, len, "%s[%d]", o->comm[0] ? o->comm : "?", o->pid);
+	else
+		snprintf(buf, len, "%s @0x%" PRIx64, o->comm[0] ? o->comm : "task", o->task_addr);
 	return buf;
 }
 
@@ -178,8 +194,8 @@ void kdl_report_locks_text_task(FILE *out, const struct kdl_model *m, size_t ti)
 		fprintf(out, "    WAITS ON: %s (%s @0x%" PRIx64 ", %s)", l->name ? l->name : "?",
 			kdl_lock_kind_name(l->kind), l->address, kdl_mode_name(t->wait_mode));
 		for (size_t o = 0; o < l->nowners; o++)
-			fprintf(out, "%s %s%s (%s%s)", o ? "," : "  HELD BY", who(m, l->owners[o].who.task, b, sizeof(b)),
-				l->owners[o].who.task < 0 ? l->owners[o].comm : "",
+			fprintf(out, "%s %s (%s%s)", o ? "," : "  HELD BY",
+				owner_name(m, &l->owners[o], b, sizeof(b)),
 				kdl_confidence_name(l->owners[o].confidence),
 				l->owners[o].alive ? "" : ", dead");
 		fputc('\n', out);
@@ -214,9 +230,8 @@ void kdl_report_locks_text_locks(FILE *out, const struct kdl_model *m,
 		for (size_t k = 0; k < l->nowners; k++) {
 			const struct kdl_owner *ow = &l->owners[k];
 
-			fprintf(out, "    held by %s%s  %s, %s%s", ow->who.task >= 0
-				? who(m, ow->who.task, b, sizeof(b)) : ow->comm,
-				ow->who.task < 0 ? "" : "", kdl_mode_name(ow->mode),
+			fprintf(out, "    held by %s  %s, %s%s", owner_name(m, ow, b, sizeof(b)),
+				kdl_mode_name(ow->mode),
 				kdl_confidence_name(ow->confidence), ow->alive ? "" : ", NOT ALIVE");
 			if (ow->who.ctx != KDL_CTX_TASK)
 				fprintf(out, ", %s context", kdl_ctx_name(ow->who.ctx));
@@ -280,8 +295,7 @@ void kdl_report_locks_md(FILE *out, const struct kdl_model *m, const struct kdl_
 			kdl_lock_kind_name(l->kind), l->address);
 		for (size_t k = 0; k < l->nowners; k++)
 			fprintf(out, "%s`%s` (%s, %s%s)", k ? ", " : "",
-				l->owners[k].who.task >= 0 ? who(m, l->owners[k].who.task, b, sizeof(b))
-							  : l->owners[k].comm,
+				owner_name(m, &l->owners[k], b, sizeof(b)),
 				kdl_mode_name(l->owners[k].mode),
 				kdl_confidence_name(l->owners[k].confidence),
 				l->owners[k].alive ? "" : ", dead");
