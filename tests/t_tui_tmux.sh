@@ -161,7 +161,9 @@ T kill-session -t k
 T new-session -d -s k -x 120 -y 40 \
 	"stty -g > $tmp/stty.before; '$KDLVIEW' '$d/vmcore.kdump' '$d/vmlinux'; echo rc=\$? > $tmp/rc; stty -g > $tmp/stty.after; sleep 600"
 wait_for "Findings" 60
-pkill -TERM -f "^$KDLVIEW $d/vmcore.kdump" 2>/dev/null || kill -TERM "$(T list-panes -t k -F '#{pane_pid}')"
+# only this test's kdlview: the child of this pane's shell
+kpid=$(pgrep -P "$(T list-panes -t k -F '#{pane_pid}')" -x kdlview | head -1)
+[ -n "$kpid" ] && kill -TERM "$kpid"
 for i in $(seq 50); do [ -f "$tmp/stty.after" ] && break; sleep 0.1; done
 expect "SIGTERM: terminal settings restored" cmp -s "$tmp/stty.before" "$tmp/stty.after"
 expect "SIGTERM: exit status 143" grep -q "rc=143" "$tmp/rc"
