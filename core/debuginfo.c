@@ -6,6 +6,7 @@
  * front. Results of member lookups are cached by "type\x01member".
  */
 #include "debuginfo.h"
+#include "moddebug.h"
 
 #include <ctype.h>
 #include <dwarf.h>
@@ -61,15 +62,37 @@ struct kdl_debuginfo {
 	bool sorted;
 	struct htab by_name; /* symbol name -> index into syms (a) */
 
+	struct kdl_moddebug *mods; /* DWARF of modules (.ko), NULL until loaded */
 	struct htab names;   /* "s:task_struct", "u:..", "e:..", "t:..", "E:enumerator", "v:var" */
 	struct htab members; /* "type\x01member" -> offset (a), size (b) */
 	Dwarf_Off next_cu;   /* scan position in .debug_info */
 	bool scan_done;
 	char **strings;      /* owned strings handed out (type names ...) */
-	size_t nstrings;
+	size_t nstrings, cap_strings;
+	struct line_cache *lines; /* pc -> kdl_debuginfo_lines() result */
+	size_t lines_cap, lines_n;  /* open addressing, cap a power of two */
+};
+
+/* Tasks blocked in the same place share return addresses: line lookups
+ * (dwarf_getscopes walks the CU) are done once per pc. */
+#define LINE_CACHE_MAX 16
+struct line_cache {
+	uint64_t pc;
+	bool used;
+	unsigned char n;
+	struct kdl_srcloc loc[LINE_CACHE_MAX];
 };
 
 /* ---------------------------------------------------------------- hash */
+
+/* The line cache holds runtime pcs and symbol names: forget it when either
+ * changes. */
+static void lines_forget(struct kdl_debuginfo *di)
+{
+	if (di->lines_n)
+		memset(di->lines, 0, di->lines_cap * sizeof(*di->lines));
+	di->lines_n = 0;
+}
 
 static uint64_t hash_str(const char *s)
 {
@@ -314,6 +337,7 @@ struct kdl_error *kdl_debuginfo_add_symbol(struct kdl_debuginfo *di, const char 
 	s.size = size;
 	s.is_function = is_function;
 	s.owned = true;
+	lines_forget(di);
 	if (!sym_push(di, &s)) {
 		free((char *)s.name);
 		free((char *)s.module);
@@ -328,6 +352,7 @@ void kdl_debuginfo_drop_module_symbols(struct kdl_debuginfo *di)
 
 	if (!di)
 		return;
+	lines_forget(di);
 	for (size_t i = 0; i < di->nsyms; i++) {
 		if (di->syms[i].owned) {
 			free((char *)di->syms[i].name);
@@ -533,12 +558,14 @@ void kdl_debuginfo_destroy(struct kdl_debuginfo *di)
 		}
 	}
 	free(di->syms);
+	kdl_moddebug_destroy(di->mods);
 	ht_free(&di->by_name);
 	ht_free(&di->names);
 	ht_free(&di->members);
 	for (size_t i = 0; i < di->nstrings; i++)
 		free(di->strings[i]);
 	free(di->strings);
+	free(di->lines);
 	if (di->dwarf)
 		dwarf_end(di->dwarf);
 	if (di->elf)
@@ -549,9 +576,34 @@ void kdl_debuginfo_destroy(struct kdl_debuginfo *di)
 	free(di);
 }
 
+struct kdl_error *kdl_debuginfo_load_module(struct kdl_debuginfo *di, const char *dir,
+					    const char *module,
+					    const struct kdl_module_section *secs, size_t nsecs)
+{
+	struct kdl_error *err;
+
+	if (!di->mods) {
+		err = kdl_moddebug_create(&di->mods);
+		if (err)
+			return err;
+	}
+	err = kdl_moddebug_add(di->mods, dir, module, secs, nsecs);
+	if (!err) {
+		/* member lookups that failed before may now succeed */
+		ht_free(&di->members);
+	}
+	return err;
+}
+
+size_t kdl_debuginfo_modules_with_dwarf(const struct kdl_debuginfo *di)
+{
+	return kdl_moddebug_count(di->mods);
+}
+
 void kdl_debuginfo_set_kaslr(struct kdl_debuginfo *di, uint64_t offset)
 {
 	di->kaslr = offset;
+	lines_forget(di);
 }
 
 uint64_t kdl_debuginfo_kaslr(const struct kdl_debuginfo *di)
@@ -670,7 +722,7 @@ static bool lookup_type_die(struct kdl_debuginfo *di, const char *type, Dwarf_Di
 	else
 		snprintf(key, sizeof(key), "t:%s", type);
 	if (!find_name(di, key, &e))
-		return false;
+		return kdl_moddebug_find(di->mods, key, out, NULL);
 	return dwarf_offdie(di->dwarf, e->a, out) != NULL;
 }
 
@@ -793,8 +845,11 @@ static struct kdl_error *resolve_member(struct kdl_debuginfo *di, const char *ty
 		Dwarf_Die vd;
 
 		snprintf(vkey, sizeof(vkey), "v:%s", type + 4);
-		if (!find_name(di, vkey, &v) || !dwarf_offdie(di->dwarf, v->a, &vd) ||
-		    !die_type(&vd, &cur)) {
+		if (find_name(di, vkey, &v) ? !dwarf_offdie(di->dwarf, v->a, &vd)
+					     : !kdl_moddebug_find(di->mods, vkey, &vd, NULL))
+			goto var_missing;
+		if (!die_type(&vd, &cur)) {
+var_missing:
 			ht_put(&di->members, key, K_MEMBER_MISSING, 0, 0);
 			return kdl_error_create(KDL_ERR_NOTFOUND, "variable %s not found in the "
 						"vmlinux DWARF", type + 4);
@@ -894,8 +949,11 @@ struct kdl_error *kdl_debuginfo_enum_value(struct kdl_debuginfo *di, const char 
 	struct hent *e;
 
 	snprintf(key, sizeof(key), "E:%s", enumerator);
-	if (!find_name(di, key, &e))
+	if (!find_name(di, key, &e)) {
+		if (kdl_moddebug_find(di->mods, key, NULL, value))
+			return NULL;
 		return kdl_error_create(KDL_ERR_NOTFOUND, "enumerator %s not found", enumerator);
+	}
 	*value = (int64_t)e->a;
 	return NULL;
 }
@@ -957,7 +1015,9 @@ struct kdl_error *kdl_debuginfo_var_type(struct kdl_debuginfo *di, const char *v
 	Dwarf_Die v, t;
 
 	snprintf(key, sizeof(key), "v:%s", var);
-	if (!find_name(di, key, &e) || !dwarf_offdie(di->dwarf, e->a, &v) || !die_type(&v, &t))
+	if (!(find_name(di, key, &e) ? dwarf_offdie(di->dwarf, e->a, &v) != NULL
+				      : kdl_moddebug_find(di->mods, key, &v, NULL)) ||
+	    !die_type(&v, &t))
 		return kdl_error_create(KDL_ERR_NOTFOUND, "variable %s not found", var);
 	/* typedef names are what people know (spinlock_t, rwlock_t), keep them */
 	type_name(&t, buf, len, 0);
@@ -1032,10 +1092,15 @@ static const char *keep_string(struct kdl_debuginfo *di, const char *s)
 
 	if (!s)
 		return NULL;
-	ns = realloc(di->strings, (di->nstrings + 1) * sizeof(*ns));
-	if (!ns)
-		return NULL;
-	di->strings = ns;
+	if (di->nstrings == di->cap_strings) {
+		size_t cap = di->cap_strings ? 2 * di->cap_strings : 64;
+
+		ns = realloc(di->strings, cap * sizeof(*ns));
+		if (!ns)
+			return NULL;
+		di->strings = ns;
+		di->cap_strings = cap;
+	}
 	copy = strdup(s);
 	if (!copy)
 		return NULL;
@@ -1063,8 +1128,8 @@ static const char *short_path(const char *f)
 	return best ? best + 1 : f;
 }
 
-size_t kdl_debuginfo_lines(struct kdl_debuginfo *di, uint64_t pc, struct kdl_srcloc *out,
-			   size_t max)
+static size_t lines_uncached(struct kdl_debuginfo *di, uint64_t pc, struct kdl_srcloc *out,
+			     size_t max)
 {
 	Dwarf_Die cu, *scopes = NULL;
 	Dwarf_Line *line;
@@ -1075,8 +1140,16 @@ size_t kdl_debuginfo_lines(struct kdl_debuginfo *di, uint64_t pc, struct kdl_src
 	int lineno = 0;
 	bool outer_done = false;
 
-	if (!max || !dwarf_addrdie(di->dwarf, link, &cu))
+	if (!max)
 		return 0;
+	if (!dwarf_addrdie(di->dwarf, link, &cu)) {
+		uint64_t bias;
+
+		/* a module's code: its .ko DWARF, when loaded */
+		if (!kdl_moddebug_addrdie(di->mods, pc, &cu, &bias))
+			return 0;
+		link = pc - bias;
+	}
 	line = dwarf_getsrc_die(&cu, link);
 	if (line) {
 		file = dwarf_linesrc(line, NULL, NULL);
@@ -1140,5 +1213,49 @@ size_t kdl_debuginfo_lines(struct kdl_debuginfo *di, uint64_t pc, struct kdl_src
 		out[0].line = lineno;
 		n = 1;
 	}
+	return n;
+}
+
+static struct line_cache *line_slot(struct line_cache *t, size_t cap, uint64_t pc)
+{
+	size_t i = (size_t)((pc * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
+
+	while (t[i].used && t[i].pc != pc)
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+size_t kdl_debuginfo_lines(struct kdl_debuginfo *di, uint64_t pc, struct kdl_srcloc *out,
+			   size_t max)
+{
+	struct line_cache *e;
+	size_t n;
+
+	if (!max)
+		return 0;
+	if (max > LINE_CACHE_MAX)
+		return lines_uncached(di, pc, out, max);
+	if (2 * (di->lines_n + 1) > di->lines_cap) {
+		size_t cap = di->lines_cap ? 2 * di->lines_cap : 256;
+		struct line_cache *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return lines_uncached(di, pc, out, max);
+		for (size_t i = 0; i < di->lines_cap; i++)
+			if (di->lines[i].used)
+				*line_slot(t, cap, di->lines[i].pc) = di->lines[i];
+		free(di->lines);
+		di->lines = t;
+		di->lines_cap = cap;
+	}
+	e = line_slot(di->lines, di->lines_cap, pc);
+	if (!e->used) {
+		e->n = (unsigned char)lines_uncached(di, pc, e->loc, LINE_CACHE_MAX);
+		e->pc = pc;
+		e->used = true;
+		di->lines_n++;
+	}
+	n = e->n < max ? e->n : max;
+	memcpy(out, e->loc, n * sizeof(*out));
 	return n;
 }
