@@ -77,6 +77,7 @@ struct kdl_error *kdl_layout_locks_resolve(struct kdl_debuginfo *di, struct kdl_
 	fld(di, "struct mutex", "wait_list", &L.mutex.wait_list);
 	fld(di, "struct mutex", "dep_map", &L.mutex.dep_map);
 	fld(di, "struct mutex", "rtmutex", &L.mutex.rtmutex);
+	fld(di, "struct mutex", "magic", &L.mutex.magic);
 	L.preempt_rt = L.mutex.rtmutex.ok;
 	L.mutex_owner_atomic = !L.mutex.count.ok;
 	fld(di, "struct mutex_waiter", "list", &L.mutex_waiter.list);
@@ -171,6 +172,17 @@ struct kdl_error *kdl_layout_locks_resolve(struct kdl_debuginfo *di, struct kdl_
 	fld(di, "struct held_lock", "instance", &L.held_lock.instance);
 	fld(di, "struct held_lock", "class_idx", &L.held_lock.class_idx);
 	fld(di, "struct lockdep_map", "name", &L.lockdep_map.name);
+	fld(di, "struct lockdep_map", "wait_type_inner", &L.lockdep_map.wait_type_inner);
+	L.ld_wait_spin = L.ld_wait_config = L.ld_wait_sleep = -1;
+	if (!(err = kdl_debuginfo_enum_value(di, "LD_WAIT_SPIN", &v)))
+		L.ld_wait_spin = v;
+	kdl_error_destroy(err);
+	if (!(err = kdl_debuginfo_enum_value(di, "LD_WAIT_CONFIG", &v)))
+		L.ld_wait_config = v;
+	kdl_error_destroy(err);
+	if (!(err = kdl_debuginfo_enum_value(di, "LD_WAIT_SLEEP", &v)))
+		L.ld_wait_sleep = v;
+	kdl_error_destroy(err);
 
 	fld2(di, "struct mm_struct", "mmap_lock", "mmap_sem", &L.mm.mmap_lock);
 	fld(di, "struct super_block", "s_umount", &L.sb.s_umount);
@@ -283,6 +295,7 @@ void kdl_layout_locks_synthetic(enum kdl_kgen gen, struct kdl_layout_locks *out)
 	L.page_offset_base = 0xffff888000000000ULL;
 	L.vmemmap_base = 0xffffea0000000000ULL;
 	L.pg_slab_bit = 9;
+	L.ld_wait_spin = L.ld_wait_config = L.ld_wait_sleep = -1;
 
 	switch (gen) {
 	case KDL_KGEN_3_10:

@@ -47,7 +47,7 @@ struct kdl_layout_locks {
 	                             that: count (1 free, <=0 held) + task ptr */
 	bool completion_swait;    /* 5.7+: completion.wait is a swait_queue_head */
 
-	struct { struct kdl_lfield owner, count, wait_list, dep_map, rtmutex; uint32_t size; } mutex;
+	struct { struct kdl_lfield owner, count, wait_list, dep_map, rtmutex, magic; uint32_t size; } mutex;
 	struct { struct kdl_lfield list, task; } mutex_waiter;
 	struct { struct kdl_lfield count, owner, wait_list, dep_map, rwbase; uint32_t size; } rwsem;
 	struct { struct kdl_lfield readers, rtmutex; } rwbase_rt;
@@ -80,7 +80,8 @@ struct kdl_layout_locks {
 		struct kdl_lfield mm, stack, worker_private, flags, exit_state, pid, comm;
 	} task;
 	struct { struct kdl_lfield instance, class_idx; uint32_t size; } held_lock;
-	struct { struct kdl_lfield name; } lockdep_map;
+	struct { struct kdl_lfield name, wait_type_inner; } lockdep_map;
+	int64_t ld_wait_spin, ld_wait_config, ld_wait_sleep; /* enum lockdep_wait_type, -1 */
 	struct { struct kdl_lfield mmap_lock; } mm;  /* mmap_lock, or mmap_sem < 5.8 */
 	struct { struct kdl_lfield s_umount, s_type, s_id; } sb;
 	struct { struct kdl_lfield name; } fstype;

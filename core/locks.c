@@ -1188,6 +1188,64 @@ static uint64_t dep_map_of(struct kdl_lk *s, const struct kdl_lock *l)
 	}
 }
 
+/* A held lock lockdep knows but the analysis has not met: decide what it is
+ * from the lockdep map's wait type and the debug magic words, and add it so
+ * that the task's holds[] lists every lock it holds. */
+static void lockdep_unknown(struct kdl_lk *s, int ti, uint64_t inst, uint64_t bits,
+			    enum kdl_confidence conf)
+{
+	const struct kdl_layout_locks *L = s->L;
+	uint64_t wt, np, a = 0, v, next, back;
+	enum kdl_lock_kind kind = KDL_LOCK_OTHER;
+	enum kdl_mode mode = KDL_MODE_EXCLUSIVE;
+	char name[64];
+	int li;
+
+	if (!kdl_lk_field(s, inst, &L->lockdep_map.wait_type_inner, &wt) ||
+	    !kdl_lk_field(s, inst, &L->lockdep_map.name, &np) || !kdl_lk_kptr(np) ||
+	    !kdl_lk_string(s, np, name, sizeof(name)))
+		return;
+	/* lockdep-only maps (rcu_read_lock, (wq_completion)..., (work_completion)...) */
+	if (name[0] == '(' || !strncmp(name, "rcu_read_lock", 13))
+		return;
+	wt &= 0xff;
+	if ((int64_t)wt == L->ld_wait_spin || (int64_t)wt == L->ld_wait_config) {
+		uint64_t r = inst - L->rwlock.dep_map.off;
+
+		if (L->rwlock.dep_map.ok && L->rwlock.magic.ok &&
+		    kdl_lk_field(s, r, &L->rwlock.magic, &v) && (uint32_t)v == 0xdeaf1eedU) {
+			kind = KDL_LOCK_RWLOCK;
+			a = r;
+			mode = ((bits >> 16) & 3) ? KDL_MODE_READ : KDL_MODE_WRITE;
+		} else if (L->raw_spinlock.dep_map.ok) {
+			kind = KDL_LOCK_SPINLOCK;
+			a = inst - L->raw_spinlock.dep_map.off;
+		}
+	} else if ((int64_t)wt == L->ld_wait_sleep) {
+		uint64_t mx = inst - L->mutex.dep_map.off, rw = inst - L->rwsem.dep_map.off;
+
+		if (L->mutex.dep_map.ok && L->mutex.magic.ok &&
+		    kdl_lk_field(s, mx, &L->mutex.magic, &v) && v == mx) {
+			kind = KDL_LOCK_MUTEX;
+			a = mx;
+		} else if (L->rwsem.dep_map.ok && L->rwsem.wait_list.ok &&
+			   kdl_lk_u64(s, rw + L->rwsem.wait_list.off, &next) && kdl_lk_kptr(next) &&
+			   kdl_lk_u64(s, next + 8, &back) && back == rw + L->rwsem.wait_list.off) {
+			kind = KDL_LOCK_RWSEM;
+			a = rw;
+			mode = ((bits >> 16) & 3) ? KDL_MODE_READ : KDL_MODE_WRITE;
+		}
+	}
+	if (!a)
+		return;
+	li = lock_get(s, a, kind);
+	if (li < 0)
+		return;
+	add_owner(s, li, s->m->tasks[ti].addr, KDL_CTX_TASK, mode, conf,
+		  conf == KDL_CONF_STALE ? "lockdep held_locks (stale: lockdep is off)"
+					 : "lockdep held_locks");
+}
+
 static void lockdep_owners(struct kdl_lk *s)
 {
 	const struct kdl_layout_locks *L = s->L;
@@ -1232,23 +1290,25 @@ static void lockdep_owners(struct kdl_lk *s)
 			uint64_t hl = t->addr + L->task.held_locks.off + d * L->held_lock.size, inst;
 			uint64_t bits = 0;
 			enum kdl_mode mode = KDL_MODE_EXCLUSIVE;
+			bool known = false;
 
 			if ((int64_t)d == pending ||
 			    !kdl_lk_field(s, hl, &L->held_lock.instance, &inst) || !inst)
 				continue;
+			if (L->held_lock.class_idx.ok)
+				kdl_lk_u64(s, hl + L->held_lock.class_idx.off, &bits);
 			for (size_t li = 0; li < m->nlocks; li++) {
 				uint64_t dm = dep_map_of(s, &m->locks[li]);
 
 				if (!dm || dm != inst)
 					continue;
+				known = true;
 				if (m->locks[li].kind == KDL_LOCK_RWSEM ||
 				    m->locks[li].kind == KDL_LOCK_RWLOCK) {
 					mode = KDL_MODE_WRITE;
 					/* held_lock bit-fields: class_idx:13 irq_context:2
 					 * trylock:1 read:2 */
-					if (L->held_lock.class_idx.ok &&
-					    kdl_lk_u64(s, hl + L->held_lock.class_idx.off, &bits) &&
-					    ((bits >> 16) & 3))
+					if ((bits >> 16) & 3)
 						mode = KDL_MODE_READ;
 				}
 				s->lockdep_hits++;
@@ -1257,6 +1317,8 @@ static void lockdep_owners(struct kdl_lk *s)
 						  ? "lockdep held_locks (stale: lockdep is off)"
 						  : "lockdep held_locks");
 			}
+			if (!known && (t->waits_on >= 0 || t->on_cpu || !strcmp(t->state, "UN")))
+				lockdep_unknown(s, (int)ti, inst, bits, conf);
 		}
 	}
 }

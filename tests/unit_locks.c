@@ -727,6 +727,87 @@ static void garbage_test(void)
 	}
 }
 
+/* lockdep: held_locks name every lock a task holds; the entry of the lock a
+ * task blocks on is its pending acquisition, not a hold; once debug_locks is
+ * 0 the entries are stale. */
+static void lockdep_test(bool debug_locks)
+{
+	struct kdl_target *t = NULL;
+	struct kdl_locks_ctx ctx;
+	struct kdl_error *err;
+	uint64_t A, X, dl, names;
+	int w, h;
+	enum kdl_confidence want = debug_locks ? KDL_CONF_CERTAIN : KDL_CONF_STALE;
+	const char *tag = debug_locks ? "lockdep on" : "lockdep off";
+
+	kdl_layout_locks_synthetic(KDL_KGEN_6_1, &Lbuf);
+	/* CONFIG_DEBUG_LOCK_ALLOC + DEBUG_MUTEXES additions */
+	Lbuf.mutex.magic = (struct kdl_lfield){ 32, 8, true };
+	Lbuf.mutex.dep_map = (struct kdl_lfield){ 40, 48, true };
+	Lbuf.mutex.size = 88;
+	Lbuf.task.lockdep_depth = (struct kdl_lfield){ 2040, 4, true };
+	Lbuf.task.held_locks = (struct kdl_lfield){ 2048, 40 * 48, true };
+	Lbuf.held_lock.size = 40;
+	Lbuf.held_lock.instance = (struct kdl_lfield){ 16, 8, true };
+	Lbuf.held_lock.class_idx = (struct kdl_lfield){ 32, 4, true };
+	Lbuf.lockdep_map.name = (struct kdl_lfield){ 24, 8, true };
+	Lbuf.lockdep_map.wait_type_inner = (struct kdl_lfield){ 33, 1, true };
+	Lbuf.ld_wait_spin = 2;
+	Lbuf.ld_wait_sleep = 3;
+	L = &Lbuf;
+	mem = calloc(1, MEMSZ);
+	m = calloc(1, sizeof(*m));
+	m->tasks = calloc(NT, sizeof(*m->tasks));
+	ntask = 0;
+	data_next = DATA;
+	dl = alloc_data(8);
+	w32(dl, debug_locks);
+	Lbuf.debug_locks_addr = dl;
+	names = alloc_data(64);
+	memcpy(mem + (names - BASE), "kdl_x\0kdl_a", 12);
+	A = new_mutex();
+	X = new_mutex();
+	w64(A + L->mutex.magic.off, A);
+	w64(X + L->mutex.magic.off, X);
+	w64(A + L->mutex.dep_map.off + L->lockdep_map.name.off, names + 6);
+	w64(X + L->mutex.dep_map.off + L->lockdep_map.name.off, names);
+	mem[A + L->mutex.dep_map.off + 33 - BASE] = 3;
+	mem[X + L->mutex.dep_map.off + 33 - BASE] = 3;
+	h = new_task("holder", 401, "IN");
+	w = new_task("waiter", 402, "UN");
+	mutex_own(A, h);
+	mutex_wait(w, A, "w_fn");
+	/* waiter: holds X (only lockdep knows), pending acquisition of A */
+	w32(m->tasks[w].addr + L->task.lockdep_depth.off, 2);
+	w64(m->tasks[w].addr + L->task.held_locks.off + L->held_lock.instance.off,
+	    X + L->mutex.dep_map.off);
+	w64(m->tasks[w].addr + L->task.held_locks.off + 40 + L->held_lock.instance.off,
+	    A + L->mutex.dep_map.off);
+	/* holder: holds A */
+	w32(m->tasks[h].addr + L->task.lockdep_depth.off, 1);
+	w64(m->tasks[h].addr + L->task.held_locks.off + L->held_lock.instance.off,
+	    A + L->mutex.dep_map.off);
+	err = kdl_target_create_synthetic(&t);
+	if (!err)
+		err = kdl_target_synthetic_map(t, BASE, mem, MEMSZ);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.target = t;
+	ctx.layout = L;
+	if (!err)
+		err = kdl_locks_analyse(&ctx, m);
+	kdl_test_ok(err, "%s: analyse", tag);
+	KDL_CHECK(owned_by(A, h, KDL_CONF_CERTAIN) && !owned_by(A, w, want),
+		  "%s: the pending acquisition is not a hold", tag);
+	KDL_CHECK(lock_of(X) >= 0 && m->locks[lock_of(X)].kind == KDL_LOCK_MUTEX &&
+		  owned_by(X, w, want), "%s: a lock only lockdep knows is held by the waiter (%s)",
+		  tag, kdl_confidence_name(want));
+	KDL_CHECK(m->tasks[w].nholds == 1 && m->tasks[w].holds[0] == lock_of(X),
+		  "%s: the waiter's holds[] lists it", tag);
+	kdl_model_destroy(m);
+	kdl_target_destroy(t);
+	free(mem);
+}
+
 static void state_test(void)
 {
 	struct kdl_layout_locks a, b;
@@ -759,6 +840,8 @@ int main(void)
 	run_generation(KDL_KGEN_6_16, "6.16");
 	rt_test();
 	debug_mutex_test();
+	lockdep_test(true);
+	lockdep_test(false);
 	garbage_test();
 	state_test();
 	return kdl_test_done();
