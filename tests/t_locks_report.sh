@@ -7,7 +7,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 v=6.1-orc
 d=$KDL_SAMPLES/$v
-exp=$TOP/samples/$v/expected.json
+exp=$d/expected.json  # the truth of the same boot as the unpacked dump
 if [ ! -f "$d/vmcore.kdump" ] || [ ! -f "$d/vmlinux" ] || [ ! -f "$exp" ]; then
 	skip "locks report: $v sample not unpacked (make samples)"
 	done_testing

@@ -26,7 +26,8 @@ def out(ok, msg, why=""):
         print(f"PASS {msg}")
     else:
         failed = True
-        print(f"FAIL {msg}: {why}")
+        why = str(why)
+        print(f"FAIL {msg}: {why[:240]}{'...' if len(why) > 240 else ''}")
 
 
 # The lock parts of the report follow tests/schema/locks.schema.json.
