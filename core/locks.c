@@ -547,6 +547,7 @@ static bool scan_waiter(struct kdl_lk *s, int ti, uint64_t lo, uint64_t hi,
 	uint64_t *buf;
 	size_t nw;
 	bool found = false;
+	struct kdl_error *err;
 
 	if (!w->ok || hi <= lo)
 		return false;
@@ -557,10 +558,14 @@ static bool scan_waiter(struct kdl_lk *s, int ti, uint64_t lo, uint64_t hi,
 	buf = calloc(nw + 2, 8);
 	if (!buf)
 		return false;
-	/* read word by word: a page of the stack may be missing */
-	for (size_t i = 0; i < nw + 2; i++)
-		if (!kdl_lk_u64(s, lo + 8 * i, &buf[i]))
-			buf[i] = 0;
+	/* one read; word by word only when a page of the stack is missing */
+	err = kdl_target_read(s->t, lo, buf, (nw + 2) * 8);
+	if (err) {
+		kdl_error_destroy(err);
+		for (size_t i = 0; i < nw + 2; i++)
+			if (!kdl_lk_u64(s, lo + 8 * i, &buf[i]))
+				buf[i] = 0;
+	}
 	for (size_t i = 0; i < nw && !found; i++) {
 		uint64_t a = lo + 8 * i, next = buf[i], prev = buf[i + 1], tk, back, head;
 		uint64_t recaddr = a - w->list_off;
