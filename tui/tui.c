@@ -1218,15 +1218,21 @@ static struct kdl_error *an_export(void *arg, enum kdl_report_format fmt, int pi
 	return kdl_report_write(arg, &ro, out);
 }
 
-int kdl_tui_run(struct kdl_analysis *an, const struct kdl_tui_options *opts)
+void kdl_tui_source_init(struct kdl_tui_source *src, struct kdl_analysis *an)
 {
-	struct kdl_tui_source src = {
+	*src = (struct kdl_tui_source){
 		.model = kdl_analysis_model(an),
 		.arg = an,
 		.task_frames = an_frames,
 		.resolve_lines = an_lines,
 		.export = an_export,
 	};
+}
+
+int kdl_tui_run(struct kdl_analysis *an, const struct kdl_tui_options *opts)
+{
+	struct kdl_tui_source src;
+	kdl_tui_source_init(&src, an);
 	char err[512];
 	kdl_tui_progress_done();
 	setlocale(LC_ALL, "");

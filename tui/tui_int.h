@@ -29,6 +29,9 @@ struct kdl_tui_source {
 	struct kdl_error *(*export)(void *arg, enum kdl_report_format fmt, int pid, FILE *out);
 };
 
+/* The source of a finished analysis (what kdl_tui_run() uses). */
+void kdl_tui_source_init(struct kdl_tui_source *src, struct kdl_analysis *an);
+
 struct kdl_tui;
 
 /* Panels: a list model plus a small ops table. */
