@@ -143,6 +143,9 @@ def dumps(v):
     run(["objcopy", "--remove-section=.rela.debug_*", os.path.join(p["out"], "vmlinux"), vml])
     xz(vml, os.path.join(p["dst"], "vmlinux.xz"))
     shutil.copy(os.path.join(p["mod"], "kdl_scen.ko"), p["dst"])
+    for f in os.listdir(p["dst"]):
+        if os.path.isfile(os.path.join(p["dst"], f)):
+            os.chmod(os.path.join(p["dst"], f), 0o644)
 
 
 def truth(v):
@@ -156,7 +159,7 @@ def truth(v):
     run([SYS_PY, os.path.join(HERE, "truth-drgn.py"), core, vml, ko, man,
          os.path.join(tdir, "drgn.txt")])
     if v.startswith("6.1"):
-        run([sys.executable, os.path.join(HERE, "truth-crash.py"), core, vml, ko, man, tdir])
+        run([SYS_PY, os.path.join(HERE, "truth-crash.py"), core, vml, ko, man, tdir])
 
 
 def distill(v):

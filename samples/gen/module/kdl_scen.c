@@ -737,8 +737,12 @@ static void build_rtsp(void)
 /* ===== wedging (non-RT): softirq on the same CPU, rwlock spin ===== */
 static int tTH, tWW, tWR;
 
+static struct task_struct *kdl_tmr_holder;
+static struct task_struct *kdl_timer_ran_on;	/* task interrupted by the softirq */
+
 static void kdl_timer_fn(struct timer_list *t)
 {
+	WRITE_ONCE(kdl_timer_ran_on, current);
 	WRITE_ONCE(kdl_timer_fired, 1);
 	spin_lock(&kdl_tmr_lock);	/* held by the task this softirq interrupted */
 	spin_unlock(&kdl_tmr_lock);
@@ -746,12 +750,30 @@ static void kdl_timer_fn(struct timer_list *t)
 
 static int tmr_hold_fn(void *d)
 {
-	spin_lock(&kdl_tmr_lock);	/* process context, not _bh */
-	kdl_timer.expires = jiffies + 2;
-	add_timer_on(&kdl_timer, smp_processor_id());
-	arm(tTH);
-	for (;;)
-		cpu_relax();
+	int try;
+	unsigned long t0;
+
+	kdl_tmr_holder = current;
+	for (try = 0; try < 50; try++) {
+		/*
+		 * If ksoftirqd of this CPU is runnable, irq exit leaves the timer
+		 * softirq to it (and it cannot run while we spin): then give up
+		 * the lock after a second, let ksoftirqd run, and try again.
+		 */
+		if (timer_pending(&kdl_timer))
+			del_timer_sync(&kdl_timer);
+		spin_lock(&kdl_tmr_lock);	/* process context, not _bh */
+		kdl_timer.expires = jiffies + 1;
+		add_timer_on(&kdl_timer, smp_processor_id());
+		arm(tTH);
+		t0 = jiffies;
+		while (time_before(jiffies, t0 + HZ))
+			cpu_relax();		/* the softirq spins on top of us from here */
+		spin_unlock(&kdl_tmr_lock);
+		pr_info("KDL-NOTE kdl_tmr_hold: timer softirq deferred to ksoftirqd, retrying\n");
+		msleep(100);
+	}
+	forever_sleep_interruptible();
 	return 0;
 }
 
@@ -802,10 +824,11 @@ static void build_wedge(void)
 	wake_up_process(a);
 	wake_up_process(b);
 	wake_up_process(c);
-	for (ms = 0; ms < 5000 && !(READ_ONCE(kdl_timer_fired) && smp_load_acquire(&T[tWR].armed)); ms += 10)
+	for (ms = 0; ms < 30000 && !(READ_ONCE(kdl_timer_ran_on) == a && smp_load_acquire(&T[tWR].armed)); ms += 10)
 		msleep(10);
 	msleep(50);
-	pr_info("KDL-NOTE wedge: timer fired=%d reader armed=%d\n", READ_ONCE(kdl_timer_fired), T[tWR].armed);
+	pr_info("KDL-NOTE wedge: timer softirq spinning on top of kdl_tmr_hold=%d reader armed=%d\n",
+		READ_ONCE(kdl_timer_ran_on) == a, T[tWR].armed);
 }
 
 /* ===== user-space driven: /proc/kdl/abba (D state in read) ===== */
