@@ -32,7 +32,9 @@ struct kdl_analysis {
 	struct kdl_target *target;     /* the dump's target, or own_target */
 	struct kdl_target *own_target; /* kdl_analysis_open_target(): owned */
 	bool di_borrowed;              /* kdl_analysis_open_target(): di is the caller's */
+	bool drop_modsyms;             /* ... and gets its module symbols dropped */
 	const struct kdl_image_info *img; /* during kdl_analysis_open_target() */
+	char *modules_dir;             /* where module .ko files are looked for */
 };
 
 static void progress(const struct kdl_open_options *o, const char *phase, size_t done,
@@ -345,10 +347,18 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 	err = kdl_kernel_create(an->target, an->di, &an->layout, ncpus, &an->kernel);
 	if (err)
 		return err;
-	err = kdl_kernel_load_module_symbols(an->kernel, &nmod);
-	if (err) {
-		kdl_error_destroy(err);
-		partial = true;
+	if (!an->img || an->img->module_symbols != KDL_IMG_MODSYMS_SKIP) {
+		err = kdl_kernel_load_module_symbols(an->kernel, &nmod);
+		if (err) {
+			kdl_error_destroy(err);
+			partial = true;
+		}
+	}
+	if (an->modules_dir) {
+		size_t ndw = 0;
+
+		/* module DWARF: line info of module frames, module struct types */
+		kdl_error_destroy(kdl_kernel_load_module_dwarf(an->kernel, an->modules_dir, &ndw));
 	}
 
 	progress(opts, "tasks", 0, 0);
@@ -478,6 +488,15 @@ struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
 	an->model = m;
 
 	progress(opts, "symbols", 0, 0);
+	/* --modules DIR, else the vmlinux's own directory */
+	if (opts && opts->modules_dir) {
+		an->modules_dir = strdup(opts->modules_dir);
+	} else {
+		const char *slash = strrchr(vml_path, '/');
+
+		an->modules_dir = slash ? strndup(vml_path, (size_t)(slash - vml_path) + (slash == vml_path))
+					: strdup(".");
+	}
 	err = kdl_debuginfo_open(vml_path, &an->di);
 	if (err)
 		goto fail;
@@ -522,6 +541,7 @@ struct kdl_error *kdl_analysis_open_target(struct kdl_target *t, struct kdl_debu
 	an->target = an->own_target = t;
 	an->di = di;
 	an->di_borrowed = true;
+	an->drop_modsyms = img->module_symbols == KDL_IMG_MODSYMS_DROP;
 	an->img = img;
 	err = analyse(an, img->format ? img->format : "image", img->ncpus, opts);
 	an->img = NULL;
@@ -592,8 +612,11 @@ void kdl_analysis_destroy(struct kdl_analysis *an)
 	kdl_kernel_destroy(an->kernel);
 	kdl_dump_destroy(an->dump);
 	kdl_target_destroy(an->own_target);
-	if (an->di_borrowed)
-		kdl_debuginfo_drop_module_symbols(an->di); /* leave it as it was lent */
+	free(an->modules_dir);
+	if (an->di_borrowed) {
+		if (an->drop_modsyms)
+			kdl_debuginfo_drop_module_symbols(an->di); /* leave it as it was lent */
+	}
 	else
 		kdl_debuginfo_destroy(an->di);
 	free(an->cpu_raw);

@@ -45,14 +45,22 @@ struct kdl_image_info {
 	const struct kdl_regs *regs; /* ncpus saved register sets, or NULL */
 	const bool *regs_valid;      /* per CPU; NULL: all valid when regs given */
 	const char *format;          /* the "format" shown; NULL: "image" */
+	/* Module symbols (the modules' kallsyms in the image): */
+	enum {
+		KDL_IMG_MODSYMS_DROP = 0, /* read them into di, drop them on destroy */
+		KDL_IMG_MODSYMS_KEEP,     /* read them into di and leave them there */
+		KDL_IMG_MODSYMS_SKIP,     /* do not read them (di has them already) */
+	} module_symbols;
 };
 
 /* Analyse kernel memory behind a target instead of a dump file (memory images
  * for tests and the fuzzer in tests/fuzz/; no libkdumpfile involved). `t` is
  * taken over (destroyed with the analysis, also on failure); `di` is borrowed
  * and must have its KASLR offset set; module symbols the analysis adds to it
- * are removed again by kdl_analysis_destroy(). `img` is only read during the
- * call. Errors and partial results as for kdl_analysis_open(). */
+ * are removed again by kdl_analysis_destroy() unless img says otherwise (a
+ * fuzzer keeps one set: re-sorting the symbols per input costs too much).
+ * `img` is only read during the call. Errors and partial results as for
+ * kdl_analysis_open(). */
 struct kdl_error *kdl_analysis_open_target(struct kdl_target *t, struct kdl_debuginfo *di,
 					   const struct kdl_image_info *img,
 					   const struct kdl_open_options *opts,

@@ -6,6 +6,7 @@
  * front. Results of member lookups are cached by "type\x01member".
  */
 #include "debuginfo.h"
+#include "moddebug.h"
 
 #include <ctype.h>
 #include <dwarf.h>
@@ -61,6 +62,7 @@ struct kdl_debuginfo {
 	bool sorted;
 	struct htab by_name; /* symbol name -> index into syms (a) */
 
+	struct kdl_moddebug *mods; /* DWARF of modules (.ko), NULL until loaded */
 	struct htab names;   /* "s:task_struct", "u:..", "e:..", "t:..", "E:enumerator", "v:var" */
 	struct htab members; /* "type\x01member" -> offset (a), size (b) */
 	Dwarf_Off next_cu;   /* scan position in .debug_info */
@@ -556,6 +558,7 @@ void kdl_debuginfo_destroy(struct kdl_debuginfo *di)
 		}
 	}
 	free(di->syms);
+	kdl_moddebug_destroy(di->mods);
 	ht_free(&di->by_name);
 	ht_free(&di->names);
 	ht_free(&di->members);
@@ -571,6 +574,30 @@ void kdl_debuginfo_destroy(struct kdl_debuginfo *di)
 		close(di->fd);
 	free(di->path);
 	free(di);
+}
+
+struct kdl_error *kdl_debuginfo_load_module(struct kdl_debuginfo *di, const char *dir,
+					    const char *module,
+					    const struct kdl_module_section *secs, size_t nsecs)
+{
+	struct kdl_error *err;
+
+	if (!di->mods) {
+		err = kdl_moddebug_create(&di->mods);
+		if (err)
+			return err;
+	}
+	err = kdl_moddebug_add(di->mods, dir, module, secs, nsecs);
+	if (!err) {
+		/* member lookups that failed before may now succeed */
+		ht_free(&di->members);
+	}
+	return err;
+}
+
+size_t kdl_debuginfo_modules_with_dwarf(const struct kdl_debuginfo *di)
+{
+	return kdl_moddebug_count(di->mods);
 }
 
 void kdl_debuginfo_set_kaslr(struct kdl_debuginfo *di, uint64_t offset)
@@ -695,7 +722,7 @@ static bool lookup_type_die(struct kdl_debuginfo *di, const char *type, Dwarf_Di
 	else
 		snprintf(key, sizeof(key), "t:%s", type);
 	if (!find_name(di, key, &e))
-		return false;
+		return kdl_moddebug_find(di->mods, key, out, NULL);
 	return dwarf_offdie(di->dwarf, e->a, out) != NULL;
 }
 
@@ -818,8 +845,11 @@ static struct kdl_error *resolve_member(struct kdl_debuginfo *di, const char *ty
 		Dwarf_Die vd;
 
 		snprintf(vkey, sizeof(vkey), "v:%s", type + 4);
-		if (!find_name(di, vkey, &v) || !dwarf_offdie(di->dwarf, v->a, &vd) ||
-		    !die_type(&vd, &cur)) {
+		if (find_name(di, vkey, &v) ? !dwarf_offdie(di->dwarf, v->a, &vd)
+					     : !kdl_moddebug_find(di->mods, vkey, &vd, NULL))
+			goto var_missing;
+		if (!die_type(&vd, &cur)) {
+var_missing:
 			ht_put(&di->members, key, K_MEMBER_MISSING, 0, 0);
 			return kdl_error_create(KDL_ERR_NOTFOUND, "variable %s not found in the "
 						"vmlinux DWARF", type + 4);
@@ -919,8 +949,11 @@ struct kdl_error *kdl_debuginfo_enum_value(struct kdl_debuginfo *di, const char 
 	struct hent *e;
 
 	snprintf(key, sizeof(key), "E:%s", enumerator);
-	if (!find_name(di, key, &e))
+	if (!find_name(di, key, &e)) {
+		if (kdl_moddebug_find(di->mods, key, NULL, value))
+			return NULL;
 		return kdl_error_create(KDL_ERR_NOTFOUND, "enumerator %s not found", enumerator);
+	}
 	*value = (int64_t)e->a;
 	return NULL;
 }
@@ -982,7 +1015,9 @@ struct kdl_error *kdl_debuginfo_var_type(struct kdl_debuginfo *di, const char *v
 	Dwarf_Die v, t;
 
 	snprintf(key, sizeof(key), "v:%s", var);
-	if (!find_name(di, key, &e) || !dwarf_offdie(di->dwarf, e->a, &v) || !die_type(&v, &t))
+	if (!(find_name(di, key, &e) ? dwarf_offdie(di->dwarf, e->a, &v) != NULL
+				      : kdl_moddebug_find(di->mods, key, &v, NULL)) ||
+	    !die_type(&v, &t))
 		return kdl_error_create(KDL_ERR_NOTFOUND, "variable %s not found", var);
 	/* typedef names are what people know (spinlock_t, rwlock_t), keep them */
 	type_name(&t, buf, len, 0);
@@ -1090,7 +1125,10 @@ static const char *short_path(const char *f)
 		if (p && (!best || p < best))
 			best = p;
 	}
-	return best ? best + 1 : f;
+	if (best)
+		return best + 1;
+	/* out-of-tree module sources: the file name */
+	return strrchr(f, '/') + 1;
 }
 
 static size_t lines_uncached(struct kdl_debuginfo *di, uint64_t pc, struct kdl_srcloc *out,
@@ -1105,8 +1143,16 @@ static size_t lines_uncached(struct kdl_debuginfo *di, uint64_t pc, struct kdl_s
 	int lineno = 0;
 	bool outer_done = false;
 
-	if (!max || !dwarf_addrdie(di->dwarf, link, &cu))
+	if (!max)
 		return 0;
+	if (!dwarf_addrdie(di->dwarf, link, &cu)) {
+		uint64_t bias;
+
+		/* a module's code: its .ko DWARF, when loaded */
+		if (!kdl_moddebug_addrdie(di->mods, pc, &cu, &bias))
+			return 0;
+		link = pc - bias;
+	}
 	line = dwarf_getsrc_die(&cu, link);
 	if (line) {
 		file = dwarf_linesrc(line, NULL, NULL);

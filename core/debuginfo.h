@@ -53,6 +53,17 @@ struct kdl_error *kdl_debuginfo_add_symbol(struct kdl_debuginfo *di, const char 
  * debuginfo serves several analyses, e.g. the fuzzer). */
 void kdl_debuginfo_drop_module_symbols(struct kdl_debuginfo *di);
 
+/* DWARF of a module from DIR/<module>.ko, its sections placed at the runtime
+ * addresses the dump records (struct kdl_module_section, core/moddebug.h).
+ * Afterwards line info covers the module's code and type/variable/enumerator
+ * lookups fall back to its DWARF. KDL_ERR_NOTFOUND when there is no such .ko
+ * or it has no DWARF. */
+struct kdl_module_section;
+struct kdl_error *kdl_debuginfo_load_module(struct kdl_debuginfo *di, const char *dir,
+					    const char *module,
+					    const struct kdl_module_section *secs, size_t nsecs);
+size_t kdl_debuginfo_modules_with_dwarf(const struct kdl_debuginfo *di);
+
 /* Types. `type` is a C type name: "struct task_struct", "struct mutex", a
  * typedef name, or "union ..."; for member lookups also "var NAME", the type
  * of a global variable (for anonymous struct types such as tk_core's).

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "debuginfo.h"
+#include "moddebug.h"
 
 #define MAX_TASKS (1u << 22)      /* threads in one dump we are willing to walk */
 #define MAX_THREADS_PER_GROUP (1u << 20)
@@ -451,17 +452,27 @@ static void add_task(struct kdl_kernel *k, struct tasklist *tl, uint64_t addr)
 static bool walk_list(struct kdl_kernel *k, uint64_t head, uint64_t off, size_t max,
 		      void (*fn)(struct kdl_kernel *, void *, uint64_t), void *arg)
 {
-	uint64_t node;
-	size_t n = 0;
+	uint64_t node, mark;
+	size_t n = 0, lap = 0, pow = 1;
 
 	if (!rd64(k, head, &node))
 		return false;
+	mark = head;
 	while (node != head) {
 		if (!kernel_ptr(node) || n++ >= max)
 			return false;
 		fn(k, arg, node - off);
 		if (!rd64(k, node, &node))
 			return false;
+		/* a loop that does not come back to head (Brent): without this a
+		 * corrupt list is walked `max` (millions of) times */
+		if (node == mark)
+			return false;
+		if (++lap == pow) {
+			mark = node;
+			pow <<= 1;
+			lap = 0;
+		}
 	}
 	return true;
 }
@@ -644,6 +655,92 @@ struct kdl_error *kdl_kernel_load_module_symbols(struct kdl_kernel *k, size_t *n
 			break;
 	}
 	*nmodules = nmod;
+	return NULL;
+}
+
+struct kdl_error *kdl_kernel_load_module_dwarf(struct kdl_kernel *k, const char *dir,
+					       size_t *nloaded)
+{
+	struct kdl_debuginfo *di = k->di;
+	uint64_t head, node, off_list, off_name, off_sa, off_nsec, off_attrs, off_addr, off_aname,
+		 attr_size, name_size = 56;
+	size_t nmod = 0;
+	struct kdl_error *err;
+
+	*nloaded = 0;
+	if (!dir || !kdl_debuginfo_symbol_addr(di, "modules", &head))
+		return NULL;
+	err = kdl_debuginfo_member_offset(di, "struct module", "list", &off_list);
+	if (!err)
+		err = kdl_debuginfo_member_offset(di, "struct module", "name", &off_name);
+	if (!err)
+		err = kdl_debuginfo_member_offset(di, "struct module", "sect_attrs", &off_sa);
+	if (!err)
+		err = kdl_debuginfo_member_offset(di, "struct module_sect_attrs", "nsections",
+						  &off_nsec);
+	if (!err)
+		err = kdl_debuginfo_member_offset(di, "struct module_sect_attrs", "attrs", &off_attrs);
+	if (!err)
+		err = kdl_debuginfo_member_offset(di, "struct module_sect_attr", "address", &off_addr);
+	if (!err)
+		err = kdl_debuginfo_member_offset(di, "struct module_sect_attr", "battr.attr.name",
+						  &off_aname);
+	if (!err)
+		err = kdl_debuginfo_type_size(di, "struct module_sect_attr", &attr_size);
+	if (err) {
+		/* no sysfs section attributes in this kernel: no module DWARF */
+		kdl_error_destroy(err);
+		return NULL;
+	}
+	kdl_error_destroy(kdl_debuginfo_member_size(di, "struct module", "name", &name_size));
+	if (name_size > 128)
+		name_size = 128;
+	if (!rd64(k, head, &node))
+		return kdl_error_create(KDL_ERR_FAULT, "module list at 0x%llx unreadable",
+					(unsigned long long)head);
+	while (node != head && nmod++ < MAX_MODULES && kernel_ptr(node)) {
+		uint64_t mod = node - off_list, sa;
+		uint32_t nsec = 0;
+		char raw[128], name[140];
+		struct kdl_module_section secs[128];
+		char secnames[128][64];
+		size_t n = 0;
+
+		err = kdl_target_read(k->t, mod + off_name, raw, name_size);
+		if (err) {
+			kdl_error_destroy(err);
+			break;
+		}
+		kdl_sanitize(raw, name_size, name, sizeof(name));
+		if (rd64(k, mod + off_sa, &sa) && kernel_ptr(sa) &&
+		    !kdl_target_read_u32(k->t, sa + off_nsec, &nsec)) {
+			for (uint32_t i = 0; i < nsec && n < 128; i++) {
+				uint64_t a = sa + off_attrs + i * attr_size, addr, np;
+				char sn[64];
+
+				if (!rd64(k, a + off_addr, &addr) || !rd64(k, a + off_aname, &np))
+					continue;
+				err = kdl_target_read(k->t, np, sn, sizeof(sn));
+				if (err) {
+					kdl_error_destroy(err);
+					continue;
+				}
+				sn[sizeof(sn) - 1] = '\0';
+				kdl_sanitize(sn, strlen(sn), secnames[n], sizeof(secnames[n]));
+				secs[n].name = secnames[n];
+				secs[n].addr = addr;
+				n++;
+			}
+		}
+		if (n) {
+			err = kdl_debuginfo_load_module(di, dir, name, secs, n);
+			if (!err)
+				(*nloaded)++;
+			kdl_error_destroy(err);
+		}
+		if (!rd64(k, node, &node))
+			break;
+	}
 	return NULL;
 }
 

@@ -89,6 +89,12 @@ bool kdl_kernel_classify_stack(void *arg, int cpu, uint64_t addr, struct kdl_sta
  * the debuginfo. Returns the number of modules through *nmodules. */
 struct kdl_error *kdl_kernel_load_module_symbols(struct kdl_kernel *k, size_t *nmodules);
 
+/* Load the DWARF of every loaded module found as DIR/<name>.ko, placing its
+ * sections where the dump's module->sect_attrs say they were loaded. Modules
+ * without a .ko are skipped; *nloaded counts those loaded. */
+struct kdl_error *kdl_kernel_load_module_dwarf(struct kdl_kernel *k, const char *dir,
+					       size_t *nloaded);
+
 /* The kernel log (printk ring buffer, 5.10+) as text lines
  * "[    1.234567] message\n", sanitised; *text is malloc'd (caller frees). */
 struct kdl_error *kdl_kernel_read_log(struct kdl_kernel *k, char **text, size_t *len);
