@@ -34,6 +34,7 @@ struct kdl_analysis {
 	bool di_borrowed;              /* kdl_analysis_open_target(): di is the caller's */
 	bool drop_modsyms;             /* ... and gets its module symbols dropped */
 	const struct kdl_image_info *img; /* during kdl_analysis_open_target() */
+	char *modules_dir;             /* where module .ko files are looked for */
 };
 
 static void progress(const struct kdl_open_options *o, const char *phase, size_t done,
@@ -353,6 +354,12 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 			partial = true;
 		}
 	}
+	if (an->modules_dir) {
+		size_t ndw = 0;
+
+		/* module DWARF: line info of module frames, module struct types */
+		kdl_error_destroy(kdl_kernel_load_module_dwarf(an->kernel, an->modules_dir, &ndw));
+	}
 
 	progress(opts, "tasks", 0, 0);
 	err = kdl_kernel_read_tasks(an->kernel, &m->tasks, &m->ntasks, &partial);
@@ -481,6 +488,15 @@ struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
 	an->model = m;
 
 	progress(opts, "symbols", 0, 0);
+	/* --modules DIR, else the vmlinux's own directory */
+	if (opts && opts->modules_dir) {
+		an->modules_dir = strdup(opts->modules_dir);
+	} else {
+		const char *slash = strrchr(vml_path, '/');
+
+		an->modules_dir = slash ? strndup(vml_path, (size_t)(slash - vml_path) + (slash == vml_path))
+					: strdup(".");
+	}
 	err = kdl_debuginfo_open(vml_path, &an->di);
 	if (err)
 		goto fail;
@@ -596,6 +612,7 @@ void kdl_analysis_destroy(struct kdl_analysis *an)
 	kdl_kernel_destroy(an->kernel);
 	kdl_dump_destroy(an->dump);
 	kdl_target_destroy(an->own_target);
+	free(an->modules_dir);
 	if (an->di_borrowed) {
 		if (an->drop_modsyms)
 			kdl_debuginfo_drop_module_symbols(an->di); /* leave it as it was lent */
