@@ -17,7 +17,8 @@ one() { # variant dump expected
 	# --modules: the scenario module's DWARF names its structs' members
 	"$KDLVIEW" --report --format json --modules "$d" "$d/$dump" "$d/vmlinux" > "$tmp/r.json" 2> "$tmp/err"
 	rc=$?
-	if [ $rc != 0 ]; then fail "$name: kdlview exit $rc: $(head -c 300 "$tmp/err")"; return; fi
+	# 5: a usable but partial dump; the lock analysis is still judged
+	if [ $rc != 0 ] && [ $rc != 5 ]; then fail "$name: kdlview exit $rc: $(head -c 300 "$tmp/err")"; return; fi
 	python3 "$TOP/tests/lib/locks_check.py" "$name" "$tmp/r.json" "$truth" "$log" || kdl_failed=1
 }
 
