@@ -507,12 +507,27 @@ int main(int argc, char **argv)
 	keys("g");
 	resize(40, 120);
 
-	/* 14. Mouse selects a task row. */
+	/* 13b. Tiny terminals do not crash. */
+	resize(10, 40);
+	keys("gjl\ng?");
+	resize(3, 20);
+	keys("\033\0331\n2jjo3\n");
+	resize(1, 1);
+	keys("g");
+	resize(40, 120);
+	keys("\033\033");
+	expect(on_screen("Findings"), "tiny terminals (40x10, 20x3, 1x1) survive");
+
+	/* 14. Mouse selects a task row; a click on a column heading sorts. */
 	keys("\033\0332");
 	int y = task_row(304);
 	if (y >= 0)
 		click(y, 20, BUTTON1_CLICKED);
 	expect(on_screen("Task 304 kdl_conv"), "clicking a task row selects it");
+	y = find_row("PID", "WAITS ON");
+	if (y >= 0)
+		click(y, 30, BUTTON1_CLICKED);
+	expect(on_screen("Sorted by comm"), "clicking the COMM heading sorts by comm");
 
 	/* 15. --pid selects a task first; NO_COLOR gives monochrome. */
 	kdl_tui_destroy(tui);

@@ -72,6 +72,14 @@ void kdl_export_begin(struct kdl_tui *t, bool all)
 		return;
 	}
 	char what[160] = "the whole analysis";
+	/* In the graph, the selection is the node under the cursor. */
+	if (t->graph_view && t->gsel >= 0 && (size_t)t->gsel < t->ngnodes) {
+		const struct kdl_gnode *g = &t->gnodes[t->gsel];
+		if (g->kind == KDL_GN_TASK)
+			t->loc = (struct kdl_loc){ KDL_LOC_TASK, g->idx };
+		else if (g->kind != KDL_GN_MORE)
+			t->loc = (struct kdl_loc){ KDL_LOC_LOCK, g->idx };
+	}
 	int pid = all ? -1 : selection_pid(t, what, sizeof(what));
 	if (!all && pid < 0) {
 		kdl_tui_status(t, false, "Select a task, lock or finding to export (E exports everything)");

@@ -525,6 +525,28 @@ static bool tasks_columns(struct kdl_tui *t, int y, int x, int w)
 	return true;
 }
 
+void kdl_tasks_sort_at(struct kdl_tui *t, int x)
+{
+	static const struct { int from; enum kdl_sort s; } cols[] = {
+		{ TC_WAIT, KDL_SORT_WAITS }, { TC_COMM, KDL_SORT_COMM }, { TC_BLK, KDL_SORT_BLOCKED },
+		{ TC_CPU, KDL_SORT_CPU }, { TC_ST, KDL_SORT_STATE }, { TC_PID, KDL_SORT_PID },
+		{ 0, KDL_SORT_RANK },
+	};
+	x -= t->panels[KDL_P_TASKS].x;
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		if (x >= cols[i].from) {
+			if (t->sort == cols[i].s)
+				t->sort_rev = !t->sort_rev;
+			else
+				t->sort_rev = false;
+			t->sort = cols[i].s;
+			t->rows_dirty = true;
+			kdl_tui_status(t, false, "Sorted by %s%s", sort_names[t->sort],
+				       t->sort_rev ? " (reversed)" : "");
+			return;
+		}
+}
+
 static void tasks_row(struct kdl_tui *t, size_t i, int y, int x, int w)
 {
 	int ti = t->rows[i];

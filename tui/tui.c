@@ -884,6 +884,10 @@ static void handle_mouse(struct kdl_tui *t)
 		if (!p->visible || ev.y < p->y || ev.y >= p->y + p->h)
 			continue;
 		t->focus = i;
+		if (i == KDL_P_TASKS && ev.y == p->body_y - 1) {
+			kdl_tasks_sort_at(t, ev.x);
+			return;
+		}
 		if (ev.y >= p->body_y && ev.y < p->body_y + p->body_h) {
 			size_t row = p->top + (size_t)(ev.y - p->body_y);
 			if (row < p->ops->count(t) &&

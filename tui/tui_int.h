@@ -203,6 +203,9 @@ void kdl_tui_open_source(struct kdl_tui *t, const struct kdl_frame *f);
 extern const struct kdl_panel_ops kdl_findings_ops, kdl_tasks_ops, kdl_detail_ops;
 void kdl_tasks_rebuild(struct kdl_tui *t);
 void kdl_tasks_select_task(struct kdl_tui *t, int task);
+/* A click on the column headings at column x: sort by that column (again:
+ * reverse). */
+void kdl_tasks_sort_at(struct kdl_tui *t, int x);
 void kdl_detail_build(struct kdl_tui *t, int width);
 void kdl_panel_draw(struct kdl_tui *t, struct kdl_panel *p, bool focused);
 bool kdl_panel_request(struct kdl_tui *t, struct kdl_panel *p, enum kdl_req r);
