@@ -1408,6 +1408,74 @@ static bool code_refers(struct kdl_lk *s, uint64_t pc, uint64_t target,
 	return yes;
 }
 
+/* Does the code of `fn` (a function symbol) use a global variable whose value
+ * is `obj`? Its name into buf. */
+static bool code_uses_pointer(struct kdl_lk *s, const struct kdl_symbol *fn, uint64_t obj,
+			      char *buf, size_t len)
+{
+	size_t n = fn->size && fn->size <= 65536 ? fn->size : 2048;
+	unsigned char *code = malloc(n);
+	struct kdl_error *err;
+	bool found = false;
+
+	if (!code)
+		return false;
+	err = kdl_target_read(s->t, fn->addr, code, n);
+	for (size_t p = 0; !err && p + 4 <= n && !found; p++) {
+		int32_t d = (int32_t)((uint32_t)code[p] | (uint32_t)code[p + 1] << 8 |
+				      (uint32_t)code[p + 2] << 16 | (uint32_t)code[p + 3] << 24);
+		uint64_t cand[2] = { fn->addr + p + 4 + (int64_t)d, (uint64_t)(int64_t)d };
+
+		for (int c = 0; c < 2 && !found; c++) {
+			struct kdl_symbol v;
+			uint64_t val;
+
+			if (cand[c] < 0xffffffff80000000ULL ||
+			    !kdl_debuginfo_symbol_at(s->ctx->di, cand[c], &v) || v.is_function ||
+			    v.addr != cand[c] || (v.size && v.size != 8))
+				continue;
+			if (kdl_lk_u64(s, v.addr, &val) && val == obj) {
+				snprintf(buf, len, "%s", v.name);
+				found = true;
+			}
+		}
+	}
+	kdl_error_destroy(err);
+	free(code);
+	return found;
+}
+
+bool kdl_lk_global_pointer_to(struct kdl_lk *s, int li, uint64_t obj, char *buf, size_t len)
+{
+	const struct kdl_lock *l = &s->m->locks[li];
+	int who[16];
+	size_t nwho = 0;
+
+	if (!s->ctx->di)
+		return false;
+	for (size_t i = 0; i < l->nwaiters && nwho < 16; i++)
+		who[nwho++] = l->waiters[i].who.task;
+	for (size_t i = 0; i < l->nowners && nwho < 16; i++)
+		if (l->owners[i].who.task >= 0)
+			who[nwho++] = l->owners[i].who.task;
+	for (size_t k = 0; k < nwho; k++) {
+		const struct kdl_frame *f;
+		size_t n;
+
+		f = task_frames(s, who[k], &n);
+		for (size_t i = 0; i < n && i < 16; i++) {
+			struct kdl_symbol fn;
+
+			if (!f[i].function || classify_fn(f[i].function) != WK_NONE ||
+			    !kdl_debuginfo_symbol_at(s->ctx->di, f[i].pc - 1, &fn) || !fn.is_function)
+				continue;
+			if (code_uses_pointer(s, &fn, obj, buf, len))
+				return true;
+		}
+	}
+	return false;
+}
+
 static void infer_owners(struct kdl_lk *s, int li, struct coderef_cache *cache, size_t *ncache)
 {
 	const struct kdl_layout_locks *L = s->L;

@@ -77,6 +77,10 @@ char *kdl_lk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * the lock primitive or sleep), or NULL. */
 const char *kdl_lk_blocking_fn(const struct kdl_frame *f, size_t n);
 
+/* A global pointer variable whose value is `obj` and which the code of lock
+ * li's waiters or holders uses (the way they reach the object): its name. */
+bool kdl_lk_global_pointer_to(struct kdl_lk *s, int li, uint64_t obj, char *buf, size_t len);
+
 /* core/names.c: fill name, symbol, cache, type, member, object, offset,
  * percpu_cpu and stack_pid of lock `li`. */
 void kdl_names_fill(struct kdl_lk *s, int li);

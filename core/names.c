@@ -197,6 +197,43 @@ static void object_owner(struct kdl_lk *s, const char *type, uint64_t obj, char 
 	}
 }
 
+/* A generic (kmalloc) object has no type in its cache name: take it from a
+ * global pointer to the object that the code of its waiters or holders uses
+ * ("struct kdl_kobj *kdl_kobj1"). */
+static void type_from_pointer(struct kdl_lk *s, struct kdl_lock *l, int li, uint64_t size,
+			      char *stype, size_t slen, char *member, size_t mlen)
+{
+	char var[128], vt[160];
+	size_t n;
+	uint64_t tsz = 0;
+	struct kdl_error *err;
+
+	if (!kdl_lk_global_pointer_to(s, li, l->object, var, sizeof(var)))
+		return;
+	err = kdl_debuginfo_var_type(s->ctx->di, var, vt, sizeof(vt));
+	if (err) {
+		kdl_error_destroy(err);
+		return;
+	}
+	n = strlen(vt);
+	while (n && vt[n - 1] == ' ')
+		n--;
+	if (!n || vt[n - 1] != '*' || strncmp(vt, "struct ", 7))
+		return;
+	n--;
+	while (n && vt[n - 1] == ' ')
+		n--;
+	vt[n] = 0;
+	err = kdl_debuginfo_type_size(s->ctx->di, vt, &tsz);
+	if (err || !tsz || tsz > size) {
+		kdl_error_destroy(err);
+		return;
+	}
+	snprintf(stype, slen, "%s", vt);
+	l->type = kdl_lk_strdup(vt + 7);
+	member_of(s, stype, l->offset, member, mlen);
+}
+
 /* struct page of a pfn; *map is the start of the page array it lies in
  * (the address of the struct page of pfn 0 in that array's numbering). */
 static uint64_t pfn_to_page(struct kdl_lk *s, uint64_t pfn, uint64_t *map)
@@ -223,7 +260,7 @@ static uint64_t pfn_to_page(struct kdl_lk *s, uint64_t pfn, uint64_t *map)
 	return *map + pfn * L->page.size;
 }
 
-static bool name_slab(struct kdl_lk *s, struct kdl_lock *l)
+static bool name_slab(struct kdl_lk *s, struct kdl_lock *l, int li)
 {
 	const struct kdl_layout_locks *L = s->L;
 	const struct kdl_lfield *sc = L->slab.slab_cache.ok ? &L->slab.slab_cache
@@ -284,6 +321,8 @@ static bool name_slab(struct kdl_lk *s, struct kdl_lock *l)
 		}
 		kdl_error_destroy(err);
 	}
+	if (!member[0] && s->ctx->di)
+		type_from_pointer(s, l, li, size, stype, sizeof(stype), member, sizeof(member));
 	if (!member[0])
 		snprintf(member, sizeof(member), "+0x%llx", (unsigned long long)l->offset);
 	l->member = kdl_lk_strdup(member);
@@ -318,7 +357,7 @@ void kdl_names_fill(struct kdl_lk *s, int li)
 	if (st >= 0) {
 		l->stack_pid = s->m->tasks[st].pid;
 		l->name = kdl_lk_printf("stack of pid %d", l->stack_pid);
-	} else if (!name_symbol(s, l) && !name_percpu(s, l) && !name_slab(s, l)) {
+	} else if (!name_symbol(s, l) && !name_percpu(s, l) && !name_slab(s, l, li)) {
 		l->name = kdl_lk_printf("%s @0x%llx", kdl_lock_kind_name(l->kind),
 					(unsigned long long)l->address);
 	}
