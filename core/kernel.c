@@ -466,7 +466,7 @@ static bool walk_list(struct kdl_kernel *k, uint64_t head, uint64_t off, size_t 
 			return false;
 		/* a loop that does not come back to head (Brent): without this a
 		 * corrupt list is walked `max` (millions of) times */
-		if (node == mark)
+		if (node == mark && node != head)
 			return false;
 		if (++lap == pow) {
 			mark = node;
