@@ -327,8 +327,14 @@ static bool name_slab(struct kdl_lk *s, struct kdl_lock *l, int li)
 		snprintf(member, sizeof(member), "+0x%llx", (unsigned long long)l->offset);
 	l->member = kdl_lk_strdup(member);
 	object_owner(s, l->type, obj, own, sizeof(own));
-	l->name = kdl_lk_printf("%s%s%s @0x%llx%s", l->type ? l->type : cname,
-				member[0] == '+' ? "" : ".", member, (unsigned long long)obj, own);
+	if (l->type && !strncmp(cname, "kmalloc", 7))
+		/* a generic cache: say both, "kmalloc-64 struct foo.lock" */
+		l->name = kdl_lk_printf("%s struct %s.%s @0x%llx%s", cname, l->type, member,
+					(unsigned long long)obj, own);
+	else
+		l->name = kdl_lk_printf("%s%s%s @0x%llx%s", l->type ? l->type : cname,
+					member[0] == '+' ? "" : ".", member,
+					(unsigned long long)obj, own);
 	return true;
 }
 
