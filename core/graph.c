@@ -649,6 +649,22 @@ static void waiter_list(const struct kdl_model *m, const struct kdl_lock *l, str
 		tadd(t, " and %zu more", l->nwaiters - 6);
 }
 
+#define KDL_BRIEF_WAIT_NS 10000000000LL /* 10 s */
+
+/* Have all waiters of l been blocked for less than KDL_BRIEF_WAIT_NS (when
+ * known)? */
+static bool waited_briefly(const struct kdl_model *m, const struct kdl_lock *l)
+{
+	for (size_t w = 0; w < l->nwaiters; w++) {
+		int64_t ns = l->waiters[w].who.task >= 0 ? m->tasks[l->waiters[w].who.task].blocked_for_ns
+							  : -1;
+
+		if (ns < 0 || ns >= KDL_BRIEF_WAIT_NS)
+			return false;
+	}
+	return true;
+}
+
 static const char *holder_doing(const struct kdl_model *m, int ti, char *buf, size_t len)
 {
 	const struct kdl_task *t = &m->tasks[ti];
@@ -748,8 +764,17 @@ static void lock_findings(struct g *g)
 			     holder_doing(m, live->who.task, doing, sizeof(doing)));
 			waiter_list(m, l, &t);
 			tadd(&t, ".");
-			add_finding(g, KDL_F_CONVOY, l->nwaiters >= 3 ? KDL_SEV_HIGH : KDL_SEV_MEDIUM,
+			/* a few waiters behind a holder that is running is ordinary
+			 * contention; behind one that sleeps or waits it is a hang */
+			add_finding(g, KDL_F_CONVOY,
+				    l->nwaiters >= 3 ? KDL_SEV_HIGH
+				    : m->tasks[live->who.task].on_cpu ? KDL_SEV_LOW : KDL_SEV_MEDIUM,
 				    &tasks, &locks, -1, t.buf);
+		} else if (l->kind == KDL_LOCK_WAITQUEUE && waited_briefly(m, l)) {
+			/* wait_event() is how kernels wait for I/O and events: only a
+			 * long wait with nobody to wake it is a finding */
+			free(tasks.v);
+			free(locks.v);
 		} else if (l->kind == KDL_LOCK_COMPLETION || l->kind == KDL_LOCK_SEMAPHORE ||
 			   l->kind == KDL_LOCK_WAITQUEUE || l->kind == KDL_LOCK_OTHER ||
 			   l->kind == KDL_LOCK_WORK) {
