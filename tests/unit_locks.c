@@ -808,6 +808,53 @@ static void lockdep_test(bool debug_locks)
 	free(mem);
 }
 
+/* percpu_rw_semaphore: a reader queued on sem->waiters (wait_queue entry on
+ * its stack, percpu_rwsem_wait) waits on the semaphore, not on a wait queue. */
+static void percpu_test(void)
+{
+	static const char *fns[] = { "__schedule", "schedule", "percpu_rwsem_wait",
+				     "__percpu_down_read", "cgroup_fn", "kthread" };
+	struct kdl_target *t = NULL;
+	struct kdl_locks_ctx ctx;
+	struct kdl_error *err;
+	uint64_t P, rec;
+	int r;
+
+	kdl_layout_locks_synthetic(KDL_KGEN_6_1, &Lbuf);
+	L = &Lbuf;
+	mem = calloc(1, MEMSZ);
+	m = calloc(1, sizeof(*m));
+	m->tasks = calloc(NT, sizeof(*m->tasks));
+	ntask = 0;
+	data_next = DATA;
+	P = alloc_data(128);
+	list_init(P + L->percpu_rwsem.waiters.off + L->wq_head.head.off);
+	w32(P + L->percpu_rwsem.block.off, 1);
+	r = new_task("reader", 601, "UN");
+	set_frames(r, fns, 6, stack_lo(r) + 0x3c00);
+	rec = stack_lo(r) + 0x3c00 + 0x90;
+	w64(rec + L->wq_entry.private_.off, m->tasks[r].addr);
+	w64(rec + L->wq_entry.func.off, 0xffffffff81234567ULL);
+	list_add_tail(P + L->percpu_rwsem.waiters.off + L->wq_head.head.off,
+		      rec + L->wq_entry.entry.off);
+	err = kdl_target_create_synthetic(&t);
+	if (!err)
+		err = kdl_target_synthetic_map(t, BASE, mem, MEMSZ);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.target = t;
+	ctx.layout = L;
+	if (!err)
+		err = kdl_locks_analyse(&ctx, m);
+	kdl_test_ok(err, "percpu rwsem: analyse");
+	KDL_CHECK(m->tasks[r].waits_on == lock_of(P) && lock_of(P) >= 0 &&
+		  m->locks[lock_of(P)].kind == KDL_LOCK_PERCPU_RWSEM &&
+		  m->tasks[r].wait_mode == KDL_MODE_READ,
+		  "percpu rwsem: the reader waits on the semaphore for read");
+	kdl_model_destroy(m);
+	kdl_target_destroy(t);
+	free(mem);
+}
+
 static void state_test(void)
 {
 	struct kdl_layout_locks a, b;
@@ -842,6 +889,7 @@ int main(void)
 	debug_mutex_test();
 	lockdep_test(true);
 	lockdep_test(false);
+	percpu_test();
 	garbage_test();
 	state_test();
 	return kdl_test_done();
