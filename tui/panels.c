@@ -193,7 +193,18 @@ static int put_owner(struct kdl_tui *t, const struct kdl_lock *lk, int y, int x,
 	return n;
 }
 
+static int waits_text(struct kdl_tui *t, int task, int y, int x, int w);
+
+/* What a task waits on, with an ellipsis when the column cuts it. */
 int kdl_task_waits_text(struct kdl_tui *t, int task, int y, int x, int w)
+{
+	int n = waits_text(t, task, y, x, w);
+	if (n >= w && w > 1)
+		kdl_cv_put(&t->cv, y, x + w - 1, 1, KDL_R_DIM, t->g->ellipsis);
+	return n;
+}
+
+static int waits_text(struct kdl_tui *t, int task, int y, int x, int w)
 {
 	const struct kdl_model *m = t->m;
 	const struct kdl_task *tk = &m->tasks[task];

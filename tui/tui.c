@@ -474,8 +474,12 @@ static void draw_header(struct kdl_tui *t)
 		int need = 9 + kdl_text_width(rel) + kdl_text_width(tasks) + 3 +
 			   (host[0] ? kdl_text_width(host) + 3 : 0) + (when[0] ? kdl_text_width(when) + 3 : 0) +
 			   (level < 2 ? kdl_text_width(cpus) + 3 : 0);
+		if (di->partial)
+			need += 15;
 		if (need <= w || level == 4) {
 			x = kdl_cv_put(cv, 0, 0, w, KDL_R_HEADER_KEY, " kdlview ");
+			if (di->partial)
+				x += kdl_cv_put(cv, 0, x, w - x, KDL_R_ERROR, " PARTIAL DUMP ");
 			x += kdl_cv_put(cv, 0, x, w - x, KDL_R_HEADER, rel);
 			if (host[0]) {
 				x += kdl_cv_printf(cv, 0, x, w - x, KDL_R_HEADER, " %s ", t->g->vl);
@@ -494,8 +498,6 @@ static void draw_header(struct kdl_tui *t)
 			break;
 		}
 	}
-	if (di->partial)
-		kdl_cv_put(cv, 0, x, w - x, KDL_R_ERROR, "  PARTIAL DUMP ");
 
 	/* Verdict. */
 	size_t ndead = 0, norph = 0, nconv = 0, nlost = 0, nspin = 0, nother = 0;
@@ -1189,12 +1191,55 @@ void kdl_tui_destroy(struct kdl_tui *t)
 
 static volatile sig_atomic_t curses_up;
 
+/* While the screen is up, stderr goes to a temporary file: a message from
+ * the core (or a library) would otherwise scribble over the screen. It is
+ * replayed on the terminal when the screen is closed. Only async-signal-safe
+ * calls here: this also runs from the fatal-signal handler. */
+static volatile sig_atomic_t saved_stderr = -1, captured_stderr = -1;
+
+static void stderr_capture_start(void)
+{
+	FILE *f = tmpfile();
+	if (!f)
+		return;
+	int cap = dup(fileno(f));
+	fclose(f);
+	int keep = cap >= 0 ? dup(STDERR_FILENO) : -1;
+	if (keep < 0 || dup2(cap, STDERR_FILENO) < 0) {
+		if (cap >= 0)
+			close(cap);
+		if (keep >= 0)
+			close(keep);
+		return;
+	}
+	saved_stderr = keep;
+	captured_stderr = cap;
+}
+
+static void stderr_capture_end(void)
+{
+	if (saved_stderr < 0)
+		return;
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	saved_stderr = -1;
+	char buf[4096];
+	ssize_t n;
+	if (lseek(captured_stderr, 0, SEEK_SET) == 0)
+		while ((n = read(captured_stderr, buf, sizeof(buf))) > 0)
+			if (write(STDERR_FILENO, buf, (size_t)n) != n)
+				break;
+	close(captured_stderr);
+	captured_stderr = -1;
+}
+
 static void restore_terminal(void)
 {
 	if (curses_up) {
 		curses_up = 0;
 		endwin();
 	}
+	stderr_capture_end();
 }
 
 static void on_fatal_signal(int sig)
@@ -1262,7 +1307,10 @@ int kdl_tui_run(struct kdl_analysis *an, const struct kdl_tui_options *opts)
 		sigaction(sigs[i], &sa, &old[i]);
 	atexit(restore_terminal);
 
+	fflush(stderr);
+	stderr_capture_start();
 	if (!initscr()) {
+		stderr_capture_end();
 		fprintf(stderr, "kdlview: cannot initialise the terminal (TERM=%s)\n",
 			getenv("TERM") ? getenv("TERM") : "");
 		kdl_tui_destroy(t);
