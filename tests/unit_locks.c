@@ -80,6 +80,8 @@ static uint64_t stack_lo(int i) { return STACKS + (uint64_t)i * 0x4000; }
 
 static int ntask;
 static uint64_t data_next;
+static uint64_t stack_c;
+static int stack_w;
 
 static uint64_t alloc_data(size_t n)
 {
@@ -321,6 +323,22 @@ static void run_generation(enum kdl_kgen gen, const char *name)
 		completion_link(co, C, sp0 + 0x150);
 	}
 
+	/* a completion that lives on another task's stack */
+	{
+		static const char *fns[] = { "__schedule", "schedule", "schedule_timeout",
+					     "__wait_for_common", "wait_for_completion",
+					     "stackwait_fn", "kthread" };
+		int owner_stack = new_task("stack_owner", 125, "IN");
+		int sw = new_task("stack_waiter", 126, "UN");
+		uint64_t sc = stack_lo(owner_stack) + 0x3e00, sp0 = stack_lo(sw) + 0x3c00;
+
+		completion_init(sc);
+		set_frames(sw, fns, 7, sp0);
+		completion_link(sw, sc, sp0 + 0x150);
+		stack_c = sc;
+		stack_w = sw;
+	}
+
 	/* recursive self-deadlock + one waiter */
 	M = new_mutex();
 	sd1 = new_task("rec1", 130, "UN");
@@ -463,6 +481,12 @@ static void run_generation(enum kdl_kgen gen, const char *name)
 	KDL_CHECK(m->tasks[co].waits_on == lock_of(C) && lock_of(C) >= 0 &&
 		  m->locks[lock_of(C)].kind == KDL_LOCK_COMPLETION, "%s: waits on completion", name);
 	KDL_CHECK(finding_of(KDL_F_LOST_WAKEUP, co) >= 0, "%s: completion is a lost wake-up", name);
+
+	/* on a stack */
+	KDL_CHECK(m->tasks[stack_w].waits_on == lock_of(stack_c) && lock_of(stack_c) >= 0 &&
+		  m->locks[lock_of(stack_c)].stack_pid == 125 &&
+		  !strcmp(m->locks[lock_of(stack_c)].name, "stack of pid 125"),
+		  "%s: a completion on another task's stack is named by that stack", name);
 
 	/* self deadlock */
 	KDL_CHECK(cycle_with(sd1, KDL_F_SELF_DEADLOCK) >= 0, "%s: recursive self-deadlock cycle", name);
