@@ -696,6 +696,22 @@ static void draw_help(struct kdl_tui *t)
 	}
 }
 
+/* Kernel log lines that an engineer looks for first. */
+static enum kdl_role log_line_role(const char *line)
+{
+	static const struct { const char *s; enum kdl_role r; } marks[] = {
+		{ "Kernel panic", KDL_R_CRITICAL }, { "BUG: ", KDL_R_CRITICAL },
+		{ "Oops", KDL_R_CRITICAL }, { "soft lockup", KDL_R_CRITICAL },
+		{ "hard LOCKUP", KDL_R_CRITICAL }, { "blocked for more than", KDL_R_HIGH },
+		{ "rcu_sched self-detected stall", KDL_R_HIGH }, { "rcu: INFO", KDL_R_HIGH },
+		{ "WARNING:", KDL_R_MEDIUM }, { "sysrq:", KDL_R_MEDIUM }, { "Call Trace:", KDL_R_DIM },
+	};
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (strstr(line, marks[i].s))
+			return marks[i].r;
+	return KDL_R_DEFAULT;
+}
+
 static void draw_text_overlay(struct kdl_tui *t)
 {
 	int y, x, h, w;
@@ -709,10 +725,12 @@ static void draw_text_overlay(struct kdl_tui *t)
 		if (i >= t->ov_nlines)
 			break;
 		bool mark = (int)i == t->ov_mark;
+		enum kdl_role role = mark ? KDL_R_SOURCE_CURRENT : KDL_R_DEFAULT;
 		if (mark)
 			kdl_cv_fill(&t->cv, y + r, x, w, KDL_R_SOURCE_CURRENT, " ");
-		kdl_cv_put(&t->cv, y + r, x, w, mark ? KDL_R_SOURCE_CURRENT : KDL_R_DEFAULT,
-			   t->ov_lines[i]);
+		else if (t->overlay == KDL_OV_LOG)
+			role = log_line_role(t->ov_lines[i]);
+		kdl_cv_put(&t->cv, y + r, x, w, role, t->ov_lines[i]);
 	}
 }
 
