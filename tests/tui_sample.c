@@ -162,6 +162,28 @@ int main(void)
 	}
 	keys("2a/kworker\n\033L\033?\033");
 	KDL_CHECK(!tui->quit, "walked every finding, graph node and detail row");
+
+	/* A storm of random keys (no quit, no export) at random sizes. */
+	static const int pool[] = { 'j', 'k', 'h', 'l', 'g', 'o', 'n', 'N', '\n', '\t', 'a', 's', 'S',
+				    'z', '1', '2', '3', 't', '?', 'L', 27, KEY_BACKSPACE, KEY_NPAGE,
+				    KEY_PPAGE, KEY_HOME, KEY_END, KEY_UP, KEY_DOWN, KEY_LEFT, KEY_RIGHT,
+				    '/', 'x', '5', 21 };
+	unsigned seed = 12345;
+	for (int i = 0; i < 3000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		int k = pool[(seed >> 8) % (sizeof(pool) / sizeof(pool[0]))];
+		if (i % 500 == 499) {
+			resizeterm(10 + (int)((seed >> 4) % 60), 20 + (int)((seed >> 12) % 150));
+			k = KEY_RESIZE;
+		}
+		kdl_tui_key(tui, k);
+		if (tui->prompt == KDL_PR_EXPORT || tui->prompt == KDL_PR_CONFIRM)
+			kdl_tui_key(tui, 27);
+		kdl_tui_draw(tui);
+	}
+	KDL_CHECK(!tui->quit, "3000 random keys at random sizes: no crash");
+	resizeterm(50, 140);
+	keys("\033\033");
 	keys("q");
 	KDL_CHECK(tui->quit, "q quits");
 
