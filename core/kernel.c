@@ -35,6 +35,7 @@ struct kdl_kernel {
 	const struct kdl_layout *L;
 	int ncpus;
 	struct cpu_info *cpus;
+	uint64_t jiffies, tick_nsec; /* for the hung-task fallback; 0 unknown */
 	uint64_t *stacks; /* sorted task stack bases */
 	size_t nstacks;
 };
@@ -204,6 +205,16 @@ struct kdl_error *kdl_kernel_create(struct kdl_target *t, struct kdl_debuginfo *
 	}
 	for (int i = 0; i < ncpus; i++)
 		read_cpu(k, i);
+	{
+		uint64_t a, v;
+
+		if (layout->jiffies && rd64(k, layout->jiffies, &v))
+			k->jiffies = v;
+		/* tick_nsec = NSEC_PER_SEC / HZ */
+		if (di && kdl_debuginfo_symbol_addr(di, "tick_nsec", &a) && rd64(k, a, &v) &&
+		    v >= 100000 && v <= 100000000)
+			k->tick_nsec = v;
+	}
 	*out = k;
 	return NULL;
 }
@@ -419,6 +430,12 @@ static void read_task(struct kdl_kernel *k, uint64_t addr, struct kdl_task *t)
 	    k->cpus[t->cpu].rq_clock && rdfield(k, addr, &L->task.last_arrival, &v) && v &&
 	    v <= k->cpus[t->cpu].rq_clock)
 		t->blocked_for_ns = (int64_t)(k->cpus[t->cpu].rq_clock - v);
+	/* without SCHED_INFO: the hung-task detector's last_switch_time (jiffies
+	 * when it last saw the task switch), where it has looked at the task */
+	else if (!t->on_cpu && !strcmp(t->state, "UN") && !L->task.last_arrival.ok &&
+		 k->jiffies && k->tick_nsec && rdfield(k, addr, &L->task.last_switch_time, &v) &&
+		 v && v <= k->jiffies && k->jiffies - v < (1ull << 40))
+		t->blocked_for_ns = (int64_t)((k->jiffies - v) * k->tick_nsec);
 }
 
 static void add_task(struct kdl_kernel *k, struct tasklist *tl, uint64_t addr)
