@@ -173,7 +173,8 @@ def parse_crash_ps(path):
 
 
 def parse_drgn(path):
-    tasks, stacks, section = {}, {}, None
+    """tasks {pid: ...}, stacks {pid: [fn]}, lock wait lists {(scen, id): [(pid, mode)]}"""
+    tasks, stacks, waits, section = {}, {}, {}, None
     for l in open(path, errors="replace"):
         l = l.rstrip("\n")
         if l.startswith("## "):
@@ -187,7 +188,13 @@ def parse_drgn(path):
             m = re.match(r"(\d+) (.+?) (\S+): (.*)$", l)
             if m:
                 stacks[int(m.group(1))] = m.group(4).split() if not m.group(4).startswith("<") else []
-    return tasks, stacks
+        elif section == "locks":
+            m = re.match(r"(\S+?)/(\S+) .*waiters=\[(.*)\]", l)
+            if m:
+                waits[(m.group(1), m.group(2))] = [
+                    (int(w.group(1)), w.group(2) or "")
+                    for w in re.finditer(r"\(pid (\d+) [^)]*\)(?::(\w+))?", m.group(3))]
+    return tasks, stacks, waits
 
 
 def build(vdir, console_name, out_name):
@@ -196,13 +203,13 @@ def build(vdir, console_name, out_name):
     sources = ["truth/" + console_name]
     main = console_name == "console.log"
     crash_bt = crash_un = None
-    drgn_tasks = drgn_stacks = {}
+    drgn_tasks = drgn_stacks = drgn_waits = {}
     if main and os.path.exists(os.path.join(tdir, "crash-bt.txt")):
         crash_bt = parse_crash_bt(os.path.join(tdir, "crash-bt.txt"))
         crash_un = parse_crash_ps(os.path.join(tdir, "crash-ps.txt"))
         sources += ["truth/crash-bt.txt", "truth/crash-ps.txt"]
     if main and os.path.exists(os.path.join(tdir, "drgn.txt")):
-        drgn_tasks, drgn_stacks = parse_drgn(os.path.join(tdir, "drgn.txt"))
+        drgn_tasks, drgn_stacks, drgn_waits = parse_drgn(os.path.join(tdir, "drgn.txt"))
         sources.append("truth/drgn.txt")
 
     # the last manifest record for each task/lock wins (manifest is printed once)
@@ -251,6 +258,16 @@ def build(vdir, console_name, out_name):
             for k in ("cache", "type", "member", "object"):
                 if lk.get(k) and lk[k] != "0x0000000000000000":
                     e["waits_on"][k] = lk[k]
+            wl = drgn_waits.get((sid, lk["id"]))
+            if wl and t["mode"] == "read":
+                ahead = []
+                for pid, mode in wl:
+                    if pid == t["pid"]:
+                        break
+                    if mode == "write":
+                        ahead.append(pid)
+                if ahead:
+                    e["queued_behind"] = ahead   # writers ahead of this reader (drgn wait list)
             if lk["owner"]:
                 o = lk["owner"]
                 e["owner"] = {"pid": o["pid"], "task": o["task"], "comm": o["comm"],
@@ -261,9 +278,16 @@ def build(vdir, console_name, out_name):
                 e["owner"] = None
                 e["reason"] = lk.get("reason") or "no owner"
             edges.append(e)
-        lock_list = [{"id": l["id"], "address": l["addr"], "kind": l["kind"], "name": l["name"],
-                      "owner_pid": l["owner"]["pid"] if l["owner"] else None}
-                     for (sc, _), l in locks.items() if sc == sid]
+        lock_list = []
+        for (sc, lid), l in locks.items():
+            if sc != sid:
+                continue
+            d = {"id": l["id"], "address": l["addr"], "kind": l["kind"], "name": l["name"],
+                 "owner_pid": l["owner"]["pid"] if l["owner"] else None}
+            if (sc, lid) in drgn_waits:
+                d["waiters_drgn"] = [{"pid": p, "mode": m} if m else {"pid": p}
+                                     for p, m in drgn_waits[(sc, lid)]]
+            lock_list.append(d)
         out_s.append({"id": sid, "title": s["title"], "finding": s["finding"], "tasks": tl,
                       "locks": lock_list, "edges": edges,
                       "cycles": [s["cycle"]] if s["cycle"] else []})
@@ -352,8 +376,9 @@ def markdown(res, path):
             else:
                 o = "nobody (%s)" % e.get("reason")
             ctx = " (softirq)" if e["context"] != "task" else ""
-            L.append("- %s[%d]%s --%s--> %s `%s` @%s --held by--> %s" % (
-                e["comm"], e["pid"], ctx, e["mode"], w["kind"], w["name"], w["address"], o))
+            behind = " (queued behind writer %s)" % e["queued_behind"] if e.get("queued_behind") else ""
+            L.append("- %s[%d]%s --%s--> %s `%s` @%s --held by--> %s%s" % (
+                e["comm"], e["pid"], ctx, e["mode"], w["kind"], w["name"], w["address"], o, behind))
         L.append("")
     L += ["## CPUs (sysrq-l, soft lockups)", ""]
     for c, r in sorted(res["cpus"].items()):
