@@ -94,7 +94,7 @@ check-plain:
 	BUILD=build tests/run.sh
 
 check-asan:
-	$(MAKE) BUILD=build/asan SAN=1 CFLAGS="-g -O1" test-bins
+	$(MAKE) BUILD=build/asan SAN=1 test-bins
 	BUILD=build/asan KDL_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
 
