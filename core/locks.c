@@ -121,6 +121,12 @@ static int cmp_stack(const void *a, const void *b)
 	return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
+void kdl_lk_sort(struct kdl_lk *s)
+{
+	qsort(s->taddr, s->ntaddr, sizeof(*s->taddr), cmp_addr);
+	qsort(s->stacks, s->nstacks, sizeof(*s->stacks), cmp_stack);
+}
+
 int kdl_lk_task_by_addr(const struct kdl_lk *s, uint64_t addr)
 {
 	size_t lo = 0, hi = s->ntaddr;
@@ -1754,8 +1760,7 @@ struct kdl_error *kdl_locks_analyse(struct kdl_locks_ctx *ctx, struct kdl_model 
 		}
 		t->waits_on = -1;
 	}
-	qsort(s.taddr, s.ntaddr, sizeof(*s.taddr), cmp_addr);
-	qsort(s.stacks, s.nstacks, sizeof(*s.stacks), cmp_stack);
+	kdl_lk_sort(&s);
 	for (size_t c = 0; c < m->ncpus; c++)
 		m->cpus[c].spinning_on = -1;
 

@@ -61,6 +61,8 @@ static inline bool kdl_lk_kptr(uint64_t v)
 	return v >= 0xffff800000000000ULL && v < 0xfffffffffffff000ULL;
 }
 
+/* Sort taddr and stacks after filling them. */
+void kdl_lk_sort(struct kdl_lk *s);
 int kdl_lk_task_by_addr(const struct kdl_lk *s, uint64_t addr);
 int kdl_lk_stack_of(const struct kdl_lk *s, uint64_t addr);
 bool kdl_lk_u64(struct kdl_lk *s, uint64_t addr, uint64_t *v);

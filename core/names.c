@@ -86,22 +86,51 @@ static void member_of(struct kdl_lk *s, const char *type, uint64_t off, char *bu
 	snprintf(buf, len, "+0x%llx", (unsigned long long)off);
 }
 
-/* Type of variable `var` into l->type, member path of off into buf and
- * l->member. */
+/* Is this type name a lock (or other waitable) primitive itself? */
+static bool is_lock_type(const char *t)
+{
+	static const char *const names[] = {
+		"struct mutex", "struct rw_semaphore", "struct semaphore", "struct rt_mutex",
+		"struct rt_mutex_base", "spinlock_t", "raw_spinlock_t", "rwlock_t",
+		"struct spinlock", "struct raw_spinlock", "arch_spinlock_t", "struct qspinlock",
+		"struct qrwlock", "struct completion", "struct work_struct", "struct delayed_work",
+		"wait_queue_head_t", "struct wait_queue_head", "struct swait_queue_head",
+		"struct percpu_rw_semaphore", "seqlock_t", "struct ww_mutex",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(t, names[i]))
+			return true;
+	return false;
+}
+
+/* The member path of `off` inside variable `var` into buf and l->member, its
+ * type into l->type; buf is "" when the variable is the lock itself. */
 static void var_member(struct kdl_lk *s, struct kdl_lock *l, const char *var, uint64_t off,
 		       char *buf, size_t len)
 {
 	char type[128];
 	struct kdl_error *err = kdl_debuginfo_var_type(s->ctx->di, var, type, sizeof(type));
 
+	buf[0] = 0;
 	if (err) {
 		kdl_error_destroy(err);
 		type[0] = 0;
-	} else {
-		l->type = kdl_lk_strdup(type);
 	}
+	if (off == 0 && (!type[0] || is_lock_type(type)))
+		return;
+	if (type[0])
+		l->type = kdl_lk_strdup(type);
 	member_of(s, type[0] ? type : NULL, off, buf, len);
 	l->member = kdl_lk_strdup(buf);
+}
+
+/* "sym", "sym.member" or "sym+0x10", plus a suffix. */
+static char *sym_name(const char *sym, const char *member, const char *suffix)
+{
+	if (!member[0])
+		return kdl_lk_printf("%s%s", sym, suffix);
+	return kdl_lk_printf("%s%s%s%s", sym, member[0] == '+' ? "" : ".", member, suffix);
 }
 
 static bool name_symbol(struct kdl_lk *s, struct kdl_lock *l)
@@ -117,13 +146,8 @@ static bool name_symbol(struct kdl_lk *s, struct kdl_lock *l)
 	l->symbol = kdl_lk_strdup(sym.name);
 	l->object = sym.addr;
 	l->offset = off;
-	if (off) {
-		var_member(s, l, sym.name, off, member, sizeof(member));
-		l->name = member[0] == '+' ? kdl_lk_printf("%s%s", sym.name, member)
-					   : kdl_lk_printf("%s.%s", sym.name, member);
-	} else {
-		l->name = kdl_lk_strdup(sym.name);
-	}
+	var_member(s, l, sym.name, off, member, sizeof(member));
+	l->name = sym_name(sym.name, member, "");
 	return true;
 }
 
@@ -137,7 +161,7 @@ static bool name_percpu(struct kdl_lk *s, struct kdl_lock *l)
 		return false;
 	for (size_t c = 0; c < ncpu && c < 8192; c++) {
 		uint64_t off, a;
-		char member[256];
+		char member[256], suffix[32];
 
 		if (!kdl_lk_u64(s, L->per_cpu_offset_addr + 8 * c, &off))
 			return false;
@@ -150,13 +174,9 @@ static bool name_percpu(struct kdl_lk *s, struct kdl_lock *l)
 		l->percpu_cpu = (int)c;
 		l->object = sym.addr + off;
 		l->offset = a - sym.addr;
-		if (l->offset) {
-			var_member(s, l, sym.name, l->offset, member, sizeof(member));
-			l->name = kdl_lk_printf("%s%s%s on CPU %zu", sym.name,
-						member[0] == '+' ? "" : ".", member, c);
-		} else {
-			l->name = kdl_lk_printf("%s on CPU %zu", sym.name, c);
-		}
+		var_member(s, l, sym.name, l->offset, member, sizeof(member));
+		snprintf(suffix, sizeof(suffix), " on CPU %zu", c);
+		l->name = sym_name(sym.name, member, suffix);
 		return true;
 	}
 	return false;
@@ -371,4 +391,70 @@ void kdl_names_fill(struct kdl_lk *s, int li)
 		name_work(s, l);
 	if (!l->name)
 		l->name = kdl_lk_strdup("?");
+}
+
+struct kdl_error *kdl_names_lock_at(struct kdl_target *t, struct kdl_debuginfo *di,
+				    const struct kdl_layout_locks *L, struct kdl_model *m,
+				    uint64_t thread_size, uint64_t addr, struct kdl_lock *out)
+{
+	struct kdl_locks_ctx ctx;
+	struct kdl_lk s;
+	struct kdl_lock *saved = m->locks;
+	size_t nsaved = m->nlocks;
+	struct kdl_lock tmp;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.target = t;
+	ctx.di = di;
+	ctx.layout = L;
+	memset(&s, 0, sizeof(s));
+	s.ctx = &ctx;
+	s.m = m;
+	s.t = t;
+	s.L = L;
+	s.tsize = thread_size ? thread_size : 16384;
+	s.stacks = calloc(m->ntasks + 1, sizeof(*s.stacks));
+	s.taddr = calloc(m->ntasks + 1, sizeof(*s.taddr));
+	if (!s.stacks || !s.taddr) {
+		free(s.stacks);
+		free(s.taddr);
+		return kdl_error_create(KDL_ERR_NOMEM, "name 0x%llx: out of memory",
+					(unsigned long long)addr);
+	}
+	for (size_t i = 0; i < m->ntasks; i++) {
+		s.taddr[s.ntaddr].addr = m->tasks[i].addr;
+		s.taddr[s.ntaddr++].idx = (int)i;
+		if (m->tasks[i].stack_base) {
+			s.stacks[s.nstacks].lo = m->tasks[i].stack_base;
+			s.stacks[s.nstacks].hi = m->tasks[i].stack_base + s.tsize;
+			s.stacks[s.nstacks++].task = (int)i;
+		}
+	}
+	kdl_lk_sort(&s);
+	/* name it as a one-lock model, then hand the lock back */
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.address = addr;
+	tmp.kind = KDL_LOCK_OTHER;
+	tmp.readers = -1;
+	tmp.percpu_cpu = -1;
+	tmp.stack_pid = -1;
+	m->locks = &tmp;
+	m->nlocks = 1;
+	kdl_names_fill(&s, 0);
+	m->locks = saved;
+	m->nlocks = nsaved;
+	free(s.stacks);
+	free(s.taddr);
+	*out = tmp;
+	return NULL;
+}
+
+void kdl_names_clear(struct kdl_lock *l)
+{
+	free(l->name);
+	free(l->symbol);
+	free(l->cache);
+	free(l->type);
+	free(l->member);
+	l->name = l->symbol = l->cache = l->type = l->member = NULL;
 }

@@ -18,6 +18,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
+#include "layout_locks.h"
+#include "model.h"
+#include "target.h"
+
+struct kdl_debuginfo;
+
+/* Name any address the way a lock would be named (for the TUI's "what is at
+ * this address" and for tests): fills out->name and its parts. `m` gives the
+ * task stacks and mm owners (may have no tasks); `thread_size` 0 means 16 KiB.
+ * The strings in *out are malloc'd: free them with kdl_names_clear(). */
+struct kdl_error *kdl_names_lock_at(struct kdl_target *t, struct kdl_debuginfo *di,
+				    const struct kdl_layout_locks *L, struct kdl_model *m,
+				    uint64_t thread_size, uint64_t addr, struct kdl_lock *out);
+void kdl_names_clear(struct kdl_lock *l);
+
 /* The struct type a slab cache's objects have, guessed from the cache name
  * ("mm_struct" -> "mm_struct", "kdl_obj_cache" -> "kdl_obj", "filp" ->
  * "file"); writes "" for the generic kmalloc caches. */
