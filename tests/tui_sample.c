@@ -132,7 +132,7 @@ int main(void)
 			for (size_t j = 0; j < f; j++)
 				kdl_tui_key(tui, 'j');
 			keys("g");
-			bool all = on_screen("closes the cycle") || nw == 1;
+			bool all = on_screen(" cycle ");
 			for (int w = 0; w < nw && all; w++)
 				all = on_screen(want[w]);
 			found = all;

@@ -302,6 +302,17 @@ static void node_text(struct kdl_tui *t, const struct kdl_gnode *g, struct kdl_c
 		int sw = kdl_text_width(st);
 		if (n + sw + 1 < w)
 			kdl_cv_put(cv, y, x + w - sw, sw, R(KDL_R_STATE_BLOCKED), st);
+		if (g->parent >= 0 && !two) {
+			/* A side node says what it waits on (or holds). */
+			const struct kdl_lock *pl = &m->locks[t->gnodes[g->parent].idx];
+			int room = w - n - sw - 2;
+			if (room > 8) {
+				n += kdl_cv_printf(cv, y, x + n, room, R(KDL_R_DIM), " %s ",
+						   g->owner ? "holds" : t->g->arrow_r);
+				kdl_cv_put_cut(cv, y, x + n, w - n - sw - 2, R(KDL_R_LOCK),
+					       pl->name ? pl->name : "?", t->g->ellipsis);
+			}
+		}
 		if (g->ctx != KDL_CTX_TASK) {
 			static const char *const cn[] = { "task", "hard IRQ", "softirq", "NMI", "exception", "user" };
 			char c[96];
@@ -403,8 +414,122 @@ static void draw_box(struct kdl_tui *t, struct kdl_canvas *cv, const struct kdl_
 	node_text(t, g, cv, g->y + 1, g->x + 2, g->w - 4, sel);
 }
 
+/* The label of the edge a -> b: "waits on (write)", "held by (inferred)"... */
+static void edge_label(struct kdl_tui *t, const struct kdl_gnode *a, const struct kdl_gnode *b,
+		       char *buf, size_t size)
+{
+	if (a->kind == KDL_GN_TASK) {
+		const struct kdl_task *tk = &t->m->tasks[a->idx];
+		enum kdl_mode md = a->ctx == KDL_CTX_TASK ? tk->wait_mode : KDL_MODE_EXCLUSIVE;
+		snprintf(buf, size, "%s%s", a->ctx == KDL_CTX_TASK ? "waits on" : "spins on",
+			 md == KDL_MODE_READ ? " (read)" : md == KDL_MODE_WRITE ? " (write)" : "");
+	} else if (b->kind == KDL_GN_TASK) {
+		lock_edge_label(t, a->idx, b->idx, buf, size);
+	} else {
+		snprintf(buf, size, "%s", b->kind == KDL_GN_GONE ? "held by (exited)" : "held by");
+	}
+}
+
+/* A cycle drawn as a ring: down the left column, across the bottom, up the
+ * right column and back across the top. Other waiters of its locks are
+ * listed below the ring. Returns false when the terminal is too narrow. */
+static bool ring_draw(struct kdl_tui *t, int cols, int box_h)
+{
+	size_t nmain = nmain_nodes(t);
+	if (nmain < 2 || nmain % 2 || t->gback_from != (int)nmain - 1 || t->gback_to != 0)
+		return false;
+	int gap = 22, bw = (cols - 3 - gap) / 2;
+	if (bw > 48)
+		bw = 48;
+	if (bw < 26)
+		return false;
+	int L = (int)nmain / 2, vgap = G_EDGE_H;
+	int lx = 2, rx = lx + bw + gap;
+	for (int i = 0; i < (int)nmain; i++) {
+		struct kdl_gnode *g = &t->gnodes[i];
+		int row = i < L ? i : (int)nmain - 1 - i;
+		g->x = i < L ? lx : rx;
+		g->y = 1 + row * (box_h + vgap);
+		g->w = bw;
+		g->h = box_h;
+	}
+	int y = 1 + L * (box_h + vgap) - vgap + 2;
+	int sides_top = y;
+	/* Side nodes below the ring, under the column of their lock. */
+	int ly = y + 1, ry = y + 1;
+	for (size_t s = nmain; s < t->ngnodes; s++) {
+		struct kdl_gnode *g = &t->gnodes[s];
+		bool left = t->gnodes[g->parent].x == lx;
+		g->x = left ? lx : rx;
+		g->w = bw;
+		g->h = G_SIDE_H;
+		g->y = left ? ly : ry;
+		if (left)
+			ly += G_SIDE_H;
+		else
+			ry += G_SIDE_H;
+	}
+	int height = (ly > ry ? ly : ry) + 1;
+	if (t->gcv.rows == height && t->gcv.cols == cols)
+		kdl_canvas_clear(&t->gcv, KDL_R_DEFAULT);
+	else if (!kdl_canvas_resize(&t->gcv, height, cols))
+		return true;
+	struct kdl_canvas *cv = &t->gcv;
+	const struct kdl_glyphs *gl = t->g;
+	char lab[96];
+	for (int i = 0; i < (int)nmain; i++) {
+		struct kdl_gnode *a = &t->gnodes[i], *b = &t->gnodes[(i + 1) % nmain];
+		edge_label(t, a, b, lab, sizeof(lab));
+		enum kdl_role er = KDL_R_CYCLE;
+		if (i < L - 1) { /* down the left */
+			int ex = a->x + 6;
+			for (int r = a->y + a->h; r < b->y - 1; r++)
+				kdl_cv_put(cv, r, ex, 1, er, gl->vl);
+			kdl_cv_put(cv, b->y - 1, ex, 1, er, gl->arrow_d);
+			kdl_cv_put(cv, a->y + a->h, ex + 2, bw, KDL_R_CYCLE, lab);
+		} else if (i >= L && i < (int)nmain - 1) { /* up the right */
+			int ex = a->x + 6;
+			for (int r = b->y + b->h + 1; r < a->y; r++)
+				kdl_cv_put(cv, r, ex, 1, er, gl->vl);
+			kdl_cv_put(cv, b->y + b->h, ex, 1, er, gl->arrow_u);
+			kdl_cv_put(cv, b->y + b->h + 1, ex + 2, bw, KDL_R_CYCLE, lab);
+		} else { /* across: bottom left -> right, top right -> left */
+			bool right = i == L - 1;
+			int r = a->y + (L == 1 ? (right ? 1 : 2) : 1);
+			int x0 = lx + bw, x1 = rx - 1;
+			kdl_cv_fill(cv, r, x0, x1 - x0 + 1, er, gl->hl);
+			kdl_cv_put(cv, r, right ? x1 : x0, 1, er, right ? gl->arrow_r : gl->arrow_l);
+			int lw = kdl_text_width(lab);
+			if (lw > gap - 4)
+				lw = gap - 4;
+			int lxp = x0 + (gap - lw) / 2;
+			kdl_cv_put(cv, r, lxp - 1, 1, er, " ");
+			kdl_cv_put(cv, r, lxp, lw, KDL_R_CYCLE, lab);
+			kdl_cv_put(cv, r, lxp + lw, 1, er, " ");
+		}
+	}
+	if (L >= 2) {
+		/* The name of the cycle in the middle of the ring. */
+		char mid[64];
+		snprintf(mid, sizeof(mid), "%s %s", gl->cycle, kdl_finding_title(t->m->cycles[t->gcycle].cls));
+		int mw = kdl_text_width(mid);
+		int my = (t->gnodes[0].y + t->gnodes[L - 1].y + box_h) / 2;
+		kdl_cv_put(cv, my, lx + bw + (gap - mw) / 2, gap, KDL_R_CYCLE, mid);
+	}
+	if (t->ngnodes > nmain) {
+		kdl_cv_fill(cv, sides_top, lx, rx + bw - lx, KDL_R_EDGE, gl->hl);
+		kdl_cv_put(cv, sides_top, lx + 2, rx + bw - lx - 4, KDL_R_DIM,
+			   " also waiting on the cycle's locks ");
+	}
+	for (size_t i = 0; i < t->ngnodes; i++)
+		draw_box(t, cv, &t->gnodes[i], (int)i == t->gsel);
+	return true;
+}
+
 static void layout_and_draw(struct kdl_tui *t, int cols, int box_h)
 {
+	if (t->gcycle >= 0 && ring_draw(t, cols, box_h))
+		return;
 	size_t nmain = nmain_nodes(t);
 	int mw = cols * 45 / 100;
 	if (mw > 56)
@@ -460,20 +585,8 @@ static void layout_and_draw(struct kdl_tui *t, int cols, int box_h)
 		for (int r = a->y + a->h; r < b->y - 1; r++)
 			kdl_cv_put(cv, r, ex, 1, er, gl->vl);
 		kdl_cv_put(cv, b->y - 1, ex, 1, er, gl->arrow_d);
-		const char *label = a->kind == KDL_GN_TASK ? "waits on" :
-				    b->kind == KDL_GN_GONE ? "held by (exited)" : "held by";
-		char lab[320];
-		if (a->kind == KDL_GN_TASK && a->ctx == KDL_CTX_TASK) {
-			const struct kdl_task *tk = &t->m->tasks[a->idx];
-			snprintf(lab, sizeof(lab), "%s%s%s", label,
-				 tk->wait_mode == KDL_MODE_READ ? " (read)" :
-				 tk->wait_mode == KDL_MODE_WRITE ? " (write)" : "",
-				 tk->waits_how ? "" : "");
-		} else if (a->kind == KDL_GN_LOCK && b->kind == KDL_GN_TASK) {
-			lock_edge_label(t, a->idx, b->idx, lab, sizeof(lab));
-		} else {
-			snprintf(lab, sizeof(lab), "%s", label);
-		}
+		char lab[96];
+		edge_label(t, a, b, lab, sizeof(lab));
 		kdl_cv_put(cv, a->y + a->h, ex + 2, mw, cyc ? KDL_R_CYCLE : KDL_R_DIM, lab);
 	}
 	/* Back edge closing the cycle, up the left gutter. */
