@@ -254,6 +254,39 @@ static void type_from_pointer(struct kdl_lk *s, struct kdl_lock *l, int li, uint
 	member_of(s, stype, l->offset, member, mlen);
 }
 
+/* Locks that people know by their struct, in objects that come from generic
+ * kmalloc caches (super_block is kzalloc'ed): when the lock sits exactly at
+ * that member's offset and the struct's size fits the cache, that is the type. */
+static bool type_from_well_known(struct kdl_lk *s, struct kdl_lock *l, uint64_t size,
+				 char *stype, size_t slen, char *member, size_t mlen)
+{
+	static const struct { const char *type, *member; } known[] = {
+		{ "struct super_block", "s_umount" },
+		{ "struct super_block", "s_vfs_rename_mutex" },
+		{ "struct cgroup_root", "cgrp.pidlist_mutex" },
+		{ "struct request_queue", "sysfs_lock" },
+		{ "struct gendisk", "open_mutex" },
+	};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		uint64_t tsz = 0, off = 0;
+		struct kdl_error *e1 = kdl_debuginfo_type_size(s->ctx->di, known[i].type, &tsz);
+		struct kdl_error *e2 = e1 ? NULL
+					  : kdl_debuginfo_member_offset(s->ctx->di, known[i].type,
+									known[i].member, &off);
+
+		kdl_error_destroy(e1);
+		kdl_error_destroy(e2);
+		if (e1 || e2 || !tsz || tsz > size || tsz <= size / 2 || off != l->offset)
+			continue;
+		snprintf(stype, slen, "%s", known[i].type);
+		l->type = kdl_lk_strdup(known[i].type + 7);
+		snprintf(member, mlen, "%s", known[i].member);
+		return true;
+	}
+	return false;
+}
+
 /* struct page of a pfn; *map is the start of the page array it lies in
  * (the address of the struct page of pfn 0 in that array's numbering). */
 static uint64_t pfn_to_page(struct kdl_lk *s, uint64_t pfn, uint64_t *map)
@@ -287,6 +320,7 @@ static bool name_slab(struct kdl_lk *s, struct kdl_lock *l, int li)
 							    : &L->page.slab_cache;
 	uint64_t a = l->address, pfn, page, head, cache, np, size, osize, pad = 0, base, idx, obj;
 	uint64_t flags, map;
+	bool well_known = false;
 	char cname[64], type[64], stype[80], member[256], own[96];
 
 	if (!L->page.size || !sc->ok || !L->kmem_cache.name.ok || !L->kmem_cache.size.ok)
@@ -343,11 +377,14 @@ static bool name_slab(struct kdl_lk *s, struct kdl_lock *l, int li)
 	}
 	if (!member[0] && s->ctx->di)
 		type_from_pointer(s, l, li, size, stype, sizeof(stype), member, sizeof(member));
+	if (!member[0] && s->ctx->di)
+		well_known = type_from_well_known(s, l, size, stype, sizeof(stype), member,
+						  sizeof(member));
 	if (!member[0])
 		snprintf(member, sizeof(member), "+0x%llx", (unsigned long long)l->offset);
 	l->member = kdl_lk_strdup(member);
 	object_owner(s, l->type, obj, own, sizeof(own));
-	if (l->type && !strncmp(cname, "kmalloc", 7))
+	if (l->type && !strncmp(cname, "kmalloc", 7) && !well_known)
 		/* a generic cache: say both, "kmalloc-64 struct foo.lock" */
 		l->name = kdl_lk_printf("%s struct %s.%s @0x%llx%s", cname, l->type, member,
 					(unsigned long long)obj, own);

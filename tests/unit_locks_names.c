@@ -69,6 +69,36 @@ static void one(const char *variant)
 		}
 	}
 
+	/* the first super_block on super_blocks (kzalloc'ed: a kmalloc cache) */
+	{
+		uint64_t head, first, slist, umount, stype, np;
+		char fs[32] = "", want[128];
+
+		if (kdl_debuginfo_symbol_addr(di, "super_blocks", &head) &&
+		    kdl_target_peek_u64(kdl_dump_target(d), head, &first) && first != head &&
+		    !kdl_debuginfo_member_offset(di, "struct super_block", "s_list", &slist) &&
+		    !kdl_debuginfo_member_offset(di, "struct super_block", "s_umount", &umount) &&
+		    !kdl_debuginfo_member_offset(di, "struct super_block", "s_type", &stype) &&
+		    kdl_target_peek_u64(kdl_dump_target(d), first - slist + stype, &np) &&
+		    kdl_target_peek_u64(kdl_dump_target(d), np, &np) &&
+		    !kdl_target_read(kdl_dump_target(d), np, fs, sizeof(fs) - 1)) {
+			uint64_t sb = first - slist;
+
+			snprintf(want, sizeof(want), "super_block.s_umount @0x%llx (%s)",
+				 (unsigned long long)sb, fs);
+			if (kdl_test_ok(kdl_names_lock_at(kdl_dump_target(d), di, &L, &m, 0, sb + umount, &l),
+					"%s: name a super_block's s_umount", variant)) {
+				KDL_CHECK(l.name && !strcmp(l.name, want) && l.cache &&
+					  !strncmp(l.cache, "kmalloc", 7),
+					  "%s: s_umount named '%s' (want '%s', cache %s)", variant,
+					  l.name ? l.name : "(null)", want, l.cache ? l.cache : "-");
+				kdl_names_clear(&l);
+			}
+		} else {
+			kdl_test_fail("%s: no super_block to name", variant);
+		}
+	}
+
 	for (size_t i = 0; i < m.ntasks; i++) {
 		char want[64];
 
