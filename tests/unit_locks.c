@@ -308,6 +308,8 @@ static void run_generation(enum kdl_kgen gen, const char *name)
 	rw2 = new_task("rw_r", 111, "UN");
 	rwsem_own_write(R, rw1);
 	rwsem_wait(rw2, R, true, "reader_fn");
+	if (gen == KDL_KGEN_6_16)
+		wf(m->tasks[rw2].addr, &L->task.blocker, R | 2); /* BLOCKER_TYPE_RWSEM_READER */
 
 	/* completion nobody completes */
 	C = alloc_data(64);
@@ -469,6 +471,10 @@ static void run_generation(enum kdl_kgen gen, const char *name)
 	/* rwsem */
 	KDL_CHECK(m->tasks[rw2].waits_on == lock_of(R) && lock_of(R) >= 0 &&
 		  m->tasks[rw2].wait_mode == KDL_MODE_READ, "%s: reader waits R for read", name);
+	if (gen == KDL_KGEN_6_16)
+		KDL_CHECK(!strcmp(m->tasks[rw2].waits_how, "task->blocker") &&
+			  m->locks[lock_of(R)].kind == KDL_LOCK_RWSEM,
+			  "%s: rwsem reader found through task->blocker's type bits", name);
 	if (L->rwsem.owner.ok)
 		KDL_CHECK(owned_by(R, rw1, KDL_CONF_CERTAIN) &&
 			  m->locks[lock_of(R)].owners[0].mode == KDL_MODE_WRITE,
@@ -635,7 +641,7 @@ static void debug_mutex_test(void)
 	struct kdl_locks_ctx ctx;
 	struct kdl_error *err;
 	uint64_t M, rec;
-	int h, w;
+	int h, w, w2;
 
 	kdl_layout_locks_synthetic(KDL_KGEN_6_1, &Lbuf);
 	Lbuf.task.blocked_on = (struct kdl_lfield){ 1808, 8, true }; /* DEBUG_MUTEXES */
@@ -654,6 +660,10 @@ static void debug_mutex_test(void)
 	w64(rec + L->mutex_waiter.task.off, m->tasks[w].addr);
 	list_add_tail(M + L->mutex.wait_list.off, rec + L->mutex_waiter.list.off);
 	wf(m->tasks[w].addr, &L->task.blocked_on, rec);
+	/* 6.15: task->blocker_mutex names the mutex directly */
+	Lbuf.task.blocker_mutex = (struct kdl_lfield){ 1816, 8, true };
+	w2 = new_task("waiter615", 303, "UN");
+	wf(m->tasks[w2].addr, &L->task.blocker_mutex, M);
 	err = kdl_target_create_synthetic(&t);
 	if (!err)
 		err = kdl_target_synthetic_map(t, BASE, mem, MEMSZ);
@@ -666,6 +676,9 @@ static void debug_mutex_test(void)
 	KDL_CHECK(m->tasks[w].waits_on == lock_of(M) && lock_of(M) >= 0 &&
 		  !strcmp(m->tasks[w].waits_how, "task->blocked_on") && owned_by(M, h, KDL_CONF_CERTAIN),
 		  "debug mutexes: task->blocked_on leads to the mutex without a backtrace");
+	KDL_CHECK(m->tasks[w2].waits_on == lock_of(M) &&
+		  !strcmp(m->tasks[w2].waits_how, "task->blocker_mutex"),
+		  "6.15: task->blocker_mutex leads to the mutex");
 	kdl_model_destroy(m);
 	kdl_target_destroy(t);
 	free(mem);
