@@ -302,7 +302,7 @@ static void node_text(struct kdl_tui *t, const struct kdl_gnode *g, struct kdl_c
 		int sw = kdl_text_width(st);
 		if (n + sw + 1 < w)
 			kdl_cv_put(cv, y, x + w - sw, sw, R(KDL_R_STATE_BLOCKED), st);
-		if (g->parent >= 0 && !two) {
+		if (g->parent >= 0 && !two && t->gring) {
 			/* A side node says what it waits on (or holds). */
 			const struct kdl_lock *pl = &m->locks[t->gnodes[g->parent].idx];
 			int room = w - n - sw - 2;
@@ -528,8 +528,10 @@ static bool ring_draw(struct kdl_tui *t, int cols, int box_h)
 
 static void layout_and_draw(struct kdl_tui *t, int cols, int box_h)
 {
+	t->gring = true;
 	if (t->gcycle >= 0 && ring_draw(t, cols, box_h))
 		return;
+	t->gring = false;
 	size_t nmain = nmain_nodes(t);
 	int mw = cols * 45 / 100;
 	if (mw > 56)

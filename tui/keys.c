@@ -99,8 +99,6 @@ const struct kdl_keybind kdl_keybinds[] = {
 	{ KDL_KM_MAIN, 'S', "S", KDL_REQ_SORT_REVERSE },
 	{ KDL_KM_MAIN, 'a', "a", KDL_REQ_ALL_TASKS },
 	{ KDL_KM_MAIN, 'z', "z", KDL_REQ_ZOOM },
-	{ KDL_KM_GRAPH, 'k', "k", KDL_REQ_UP },
-	{ KDL_KM_GRAPH, 'j', "j", KDL_REQ_DOWN },
 	{ KDL_KM_GRAPH, 'h', "h", KDL_REQ_LEFT },
 	{ KDL_KM_GRAPH, KEY_LEFT, "Left", KDL_REQ_LEFT },
 	{ KDL_KM_GRAPH, 'l', "l", KDL_REQ_RIGHT },

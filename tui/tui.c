@@ -669,7 +669,16 @@ static void draw_help(struct kdl_tui *t)
 	draw_overlay_frame(t, &y, &x, &h, &w, "Keys  (? or Esc closes)");
 	enum kdl_req reqs[KDL_KM_COUNT][KDL_REQ_COUNT];
 	size_t nreq[KDL_KM_COUNT];
-	int total = 0;
+	const struct kdl_glyphs *g = t->g;
+	const struct { const char *sym; enum kdl_role role; const char *what; } legend[] = {
+		{ g->cycle, KDL_R_CYCLE, "task in a deadlock cycle" },
+		{ g->held, KDL_R_OWNER, "holds a lock that others wait for" },
+		{ "~", KDL_R_STATE_RUNNING, "spinning on a CPU" },
+		{ "?", KDL_R_UNRELIABLE, "backtrace frame that may be wrong (stack scan)" },
+		{ "inferred", KDL_R_UNRELIABLE, "holder deduced, not recorded by the kernel" },
+	};
+	const int nlegend = (int)(sizeof(legend) / sizeof(legend[0]));
+	int total = 2 + nlegend;
 	for (int map = 0; map < KDL_KM_COUNT; map++) {
 		nreq[map] = kdl_keymap_requests((enum kdl_keymap)map, reqs[map]);
 		total += 2 + (int)nreq[map];
@@ -693,6 +702,15 @@ static void draw_help(struct kdl_tui *t)
 				   kdl_request_info(reqs[map][i])->help);
 		}
 		line++;
+	}
+	if (line >= 0 && line < h)
+		kdl_cv_put(&t->cv, y + line, x, w, KDL_R_COLUMN, "Symbols");
+	line++;
+	for (int i = 0; i < nlegend; i++, line++) {
+		if (line < 0 || line >= h)
+			continue;
+		kdl_cv_put(&t->cv, y + line, x + 2, 18, legend[i].role, legend[i].sym);
+		kdl_cv_put(&t->cv, y + line, x + 21, w - 21, KDL_R_DEFAULT, legend[i].what);
 	}
 }
 

@@ -176,6 +176,7 @@ struct kdl_tui {
 	int gtop;
 	int gcycle;       /* cycle shown, or -1 */
 	int gback_from, gback_to; /* back edge (node indices) or -1 */
+	bool gring;       /* the cycle is drawn as a ring */
 	int gunfold_lock; /* lock whose waiters are unfolded, or -1 */
 	int gunfold_n;    /* how many of them are shown */
 	struct kdl_loc groot;
