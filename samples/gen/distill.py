@@ -259,6 +259,9 @@ def build(vdir, console_name, out_name):
                 if lk.get(k) and lk[k] != "0x0000000000000000":
                     e["waits_on"][k] = lk[k]
             wl = drgn_waits.get((sid, lk["id"]))
+            if wl is not None:
+                # cross-check: is the waiter on the lock's wait list in the dump (drgn)?
+                e["in_wait_list_drgn"] = any(pid == t["pid"] for pid, _ in wl)
             if wl and t["mode"] == "read":
                 ahead = []
                 for pid, mode in wl:
