@@ -43,6 +43,7 @@ struct hent {
 struct htab {
 	struct hent *e;
 	size_t cap, n;
+	bool borrowed_keys; /* keys are not copied (they outlive the table) */
 };
 
 enum { K_TYPE = 1, K_ENUMERATOR, K_VAR, K_MEMBER, K_MEMBER_MISSING, K_SYMNAME };
@@ -144,7 +145,7 @@ static bool ht_put(struct htab *t, const char *key, int kind, uint64_t a, uint64
 			return true;
 		i = (i + 1) & (t->cap - 1);
 	}
-	t->e[i].key = strdup(key);
+	t->e[i].key = t->borrowed_keys ? (char *)key : strdup(key);
 	if (!t->e[i].key)
 		return false;
 	t->e[i].kind = kind;
@@ -156,7 +157,7 @@ static bool ht_put(struct htab *t, const char *key, int kind, uint64_t a, uint64
 
 static void ht_free(struct htab *t)
 {
-	for (size_t i = 0; i < t->cap; i++)
+	for (size_t i = 0; i < t->cap && !t->borrowed_keys; i++)
 		free(t->e[i].key);
 	free(t->e);
 	t->e = NULL;
@@ -207,7 +208,10 @@ static void sort_syms(struct kdl_debuginfo *di)
 	if (di->sorted)
 		return;
 	qsort(di->syms, di->nsyms, sizeof(*di->syms), sym_cmp);
+	/* the names live in the ELF data or in the symbols themselves: no copies
+	 * (this runs again after module symbols are added or dropped) */
 	ht_free(&di->by_name);
+	di->by_name.borrowed_keys = true;
 	for (size_t i = 0; i < di->nsyms; i++)
 		ht_put(&di->by_name, di->syms[i].name, K_SYMNAME, i, 0);
 	di->sorted = true;
