@@ -321,7 +321,7 @@ static bool name_slab(struct kdl_lk *s, struct kdl_lock *l, int li)
 	uint64_t a = l->address, pfn, page, head, cache, np, size, osize, pad = 0, base, idx, obj;
 	uint64_t flags, map;
 	bool well_known = false;
-	char cname[64], type[64], stype[80], member[256], own[96];
+	char cname[64], type[64], stype[192], member[256], own[96];
 
 	if (!L->page.size || !sc->ok || !L->kmem_cache.name.ok || !L->kmem_cache.size.ok)
 		return false;
