@@ -44,7 +44,17 @@ struct kdl_dump {
 	int ncpus;
 	struct dump_cpu *cpus;
 	struct xlat_entry xlat[XLAT_CACHE];
+	uint64_t *pc_tag;           /* page cache: page | PC_VIRT or PC_PHYS, 0 empty */
+	unsigned char *pc_data;     /* PAGE_CACHE pages, allocated on first use */
 };
+
+/* Whole pages read once and kept: the analysis reads many small fields of the
+ * same pages (task_structs, stacks, lock objects); each kdump_read() has a
+ * fixed cost (libkdumpfile's cache lookup, and zlib when the page fell out of
+ * it). Direct-mapped; 32768 pages = 128 MiB at most, touched as used. */
+#define PAGE_CACHE 32768
+#define PC_VIRT 1
+#define PC_PHYS 3
 
 static const char flat_sig[16] = "makedumpfile";
 
@@ -278,7 +288,8 @@ static struct kdl_error *kd_error(struct kdl_dump *d, kdump_status st, uint64_t 
 							 : (msg ? msg : "not in dump"));
 }
 
-struct kdl_error *kdl_dump_read_phys(struct kdl_dump *d, uint64_t paddr, void *buf, size_t len)
+static struct kdl_error *read_phys_direct(struct kdl_dump *d, uint64_t paddr, void *buf,
+					  size_t len)
 {
 	size_t n = len;
 	kdump_status st = kdump_read(d->ctx, KDUMP_MACHPHYSADDR, paddr, buf, &n);
@@ -329,9 +340,9 @@ static struct kdl_error *pgwalk(struct kdl_dump *d, uint64_t vaddr, uint64_t *pa
 	return NULL;
 }
 
-static struct kdl_error *dump_read(void *priv, uint64_t addr, void *buf, size_t len)
+static struct kdl_error *dump_read_direct(struct kdl_dump *d, uint64_t addr, void *buf,
+					  size_t len)
 {
-	struct kdl_dump *d = priv;
 	unsigned char *p = buf;
 
 	if (!d->pgwalk) {
@@ -351,7 +362,7 @@ static struct kdl_error *dump_read(void *priv, uint64_t addr, void *buf, size_t 
 			return err;
 		if (n > len)
 			n = len;
-		err = kdl_dump_read_phys(d, pa, p, n);
+		err = read_phys_direct(d, pa, p, n);
 		if (err)
 			return kdl_error_wrap(err, "read at 0x%llx", (unsigned long long)addr);
 		p += n;
@@ -359,6 +370,71 @@ static struct kdl_error *dump_read(void *priv, uint64_t addr, void *buf, size_t 
 		len -= n;
 	}
 	return NULL;
+}
+
+/* The cached copy of one page, or NULL when the whole page cannot be read
+ * (the caller then reads just what it needs and gets the exact error). */
+static const unsigned char *cached_page(struct kdl_dump *d, uint64_t page, uint64_t kind)
+{
+	size_t i = (size_t)(((page >> 12) * 0x9e3779b97f4a7c15ull) >> 49) & (PAGE_CACHE - 1);
+	unsigned char *slot;
+	struct kdl_error *err;
+
+	if (!d->pc_tag) {
+		d->pc_tag = calloc(PAGE_CACHE, sizeof(*d->pc_tag));
+		d->pc_data = malloc((size_t)PAGE_CACHE << 12);
+		if (!d->pc_tag || !d->pc_data) {
+			free(d->pc_tag);
+			free(d->pc_data);
+			d->pc_tag = NULL;
+			d->pc_data = NULL;
+			return NULL;
+		}
+	}
+	slot = d->pc_data + (i << 12);
+	if (d->pc_tag[i] == (page | kind))
+		return slot;
+	d->pc_tag[i] = 0;
+	err = kind == PC_PHYS ? read_phys_direct(d, page, slot, 0x1000)
+			      : dump_read_direct(d, page, slot, 0x1000);
+	if (err) {
+		kdl_error_destroy(err);
+		return NULL;
+	}
+	d->pc_tag[i] = page | kind;
+	return slot;
+}
+
+static struct kdl_error *cached_read(struct kdl_dump *d, uint64_t addr, void *buf, size_t len,
+				     uint64_t kind)
+{
+	unsigned char *p = buf;
+
+	while (len) {
+		size_t off = addr & 0xfff, n = 0x1000 - off;
+		const unsigned char *pg = cached_page(d, addr - off, kind);
+
+		if (n > len)
+			n = len;
+		if (!pg)
+			return kind == PC_PHYS ? read_phys_direct(d, addr, p, len)
+					       : dump_read_direct(d, addr, p, len);
+		memcpy(p, pg + off, n);
+		p += n;
+		addr += n;
+		len -= n;
+	}
+	return NULL;
+}
+
+struct kdl_error *kdl_dump_read_phys(struct kdl_dump *d, uint64_t paddr, void *buf, size_t len)
+{
+	return cached_read(d, paddr, buf, len, PC_PHYS);
+}
+
+static struct kdl_error *dump_read(void *priv, uint64_t addr, void *buf, size_t len)
+{
+	return cached_read(priv, addr, buf, len, PC_VIRT);
 }
 
 static struct kdl_error *dump_read_phys_op(void *priv, uint64_t paddr, void *buf, size_t len)
@@ -670,6 +746,8 @@ void kdl_dump_destroy(struct kdl_dump *d)
 	free(d->lines);
 	free(d->build_id);
 	free(d->cpus);
+	free(d->pc_tag);
+	free(d->pc_data);
 	free(d);
 }
 
