@@ -107,9 +107,28 @@ static void check_612(const char *v, bool lockdep, bool rt)
 	kdl_debuginfo_destroy(di);
 }
 
+static void check_61_fp(void)
+{
+	struct kdl_layout_locks dw;
+	struct kdl_debuginfo *di = open_variant("6.1-fp");
+
+	if (!di)
+		return;
+	if (kdl_test_ok(kdl_layout_locks_resolve(di, NULL, &dw), "6.1-fp: resolve")) {
+		KDL_CHECK(dw.task.blocked_on.ok && dw.mutex.magic.ok,
+			  "6.1-fp: DEBUG_MUTEXES task->blocked_on and mutex.magic");
+		KDL_CHECK(dw.raw_spinlock.owner.ok && dw.raw_spinlock.magic.ok &&
+			  dw.rwlock.owner.ok && dw.rwlock.magic.ok,
+			  "6.1-fp: DEBUG_SPINLOCK owner and magic fields");
+		KDL_CHECK(!dw.task.held_locks.ok, "6.1-fp: no lockdep");
+	}
+	kdl_debuginfo_destroy(di);
+}
+
 int main(void)
 {
 	check_61();
+	check_61_fp();
 	check_612("6.12-lockdep", true, false);
 	check_612("6.12-rt", false, true);
 	return kdl_test_done();
