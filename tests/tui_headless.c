@@ -615,6 +615,37 @@ int main(int argc, char **argv)
 		kdl_model_destroy(b);
 	}
 
+	/* 19. A model with out-of-range indices everywhere (a core bug must
+	 * not crash the TUI): random keys over it. */
+	{
+		struct kdl_model *g = fx_model();
+		g->cycles[0].nodes[1].task = 9999;
+		g->cycles[1].locks[0] = -7;
+		g->cycles[2].nodes[0].task = -1;
+		g->findings[0].tasks[0] = 12345;
+		g->findings[1].locks[0] = 777;
+		g->findings[2].cycle = 55;
+		g->locks[0].waiters[0].who.task = 4242;
+		g->locks[1].owners[0].who.task = -9;
+		g->tasks[3].waits_on = 999;
+		g->tasks[2].holds[0] = -3;
+		g->cpus[0].task = 31337;
+		g->cpus[1].spinning_on = 4096;
+		src.model = g;
+		tui = start(NULL, NULL, -1);
+		static const int pool[] = { 'j', 'k', 'h', 'l', 'g', 'o', 'n', 'N', '\n', '\t', 'a', 's',
+					    '1', '2', '3', 27, KEY_BACKSPACE, KEY_END, KEY_HOME, 'z' };
+		unsigned seed = 7;
+		for (int i = 0; i < 4000; i++) {
+			seed = seed * 1103515245u + 12345u;
+			kdl_tui_key(tui, pool[(seed >> 8) % (sizeof(pool) / sizeof(pool[0]))]);
+			kdl_tui_draw(tui);
+		}
+		KDL_CHECK(!tui->quit, "out-of-range model indices: 4000 random keys, no crash");
+		kdl_tui_destroy(tui);
+		kdl_model_destroy(g);
+	}
+
 	endwin();
 	delscreen(scr);
 	fclose(out);

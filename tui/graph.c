@@ -98,7 +98,7 @@ static void follow_chain(struct kdl_tui *t, int task, enum kdl_ctx ctx)
 				o = &lk->owners[i];
 				break;
 			}
-		if (!o->alive || o->who.task < 0) {
+		if (!o->alive || o->who.task < 0 || (size_t)o->who.task >= m->ntasks) {
 			gadd(t, KDL_GN_GONE, lock, KDL_CTX_TASK, -1);
 			return;
 		}
@@ -121,7 +121,7 @@ static void add_sides(struct kdl_tui *t)
 			next_task = t->gnodes[t->gback_to].idx;
 		for (size_t o = 0; o < lk->nowners; o++) {
 			int ot = lk->owners[o].who.task;
-			if (ot == next_task || ot < 0 || find_main(t, KDL_GN_TASK, ot, lk->owners[o].who.ctx) >= 0)
+			if (ot == next_task || ot < 0 || (size_t)ot >= m->ntasks || find_main(t, KDL_GN_TASK, ot, lk->owners[o].who.ctx) >= 0)
 				continue;
 			int s = gadd(t, KDL_GN_TASK, ot, lk->owners[o].who.ctx, (int)i);
 			if (s >= 0)
@@ -131,7 +131,7 @@ static void add_sides(struct kdl_tui *t)
 		int limit = t->gunfold_lock == lock ? t->gunfold_n : G_FOLD;
 		for (size_t w = 0; w < lk->nwaiters; w++) {
 			int wt = lk->waiters[w].who.task;
-			if (wt < 0 || find_main(t, KDL_GN_TASK, wt, lk->waiters[w].who.ctx) >= 0)
+			if (wt < 0 || (size_t)wt >= m->ntasks || find_main(t, KDL_GN_TASK, wt, lk->waiters[w].who.ctx) >= 0)
 				continue;
 			if (shown < limit) {
 				gadd(t, KDL_GN_TASK, wt, lk->waiters[w].who.ctx, (int)i);
@@ -168,6 +168,12 @@ static void build(struct kdl_tui *t)
 	struct kdl_loc r = t->groot;
 	if (t->gcycle >= 0) {
 		const struct kdl_cycle *c = &m->cycles[t->gcycle];
+		for (size_t i = 0; i < c->n; i++)
+			if (c->nodes[i].task < 0 || (size_t)c->nodes[i].task >= m->ntasks ||
+			    c->locks[i] < 0 || (size_t)c->locks[i] >= m->nlocks) {
+				snprintf(t->gtitle, sizeof(t->gtitle), "cycle %d: inconsistent model", t->gcycle + 1);
+				return; /* a core bug: nothing drawn rather than a crash */
+			}
 		for (size_t i = 0; i < c->n; i++) {
 			int a = gadd(t, KDL_GN_TASK, c->nodes[i].task, c->nodes[i].ctx, -1);
 			int b = gadd(t, KDL_GN_LOCK, c->locks[i], KDL_CTX_TASK, -1);
@@ -189,7 +195,8 @@ static void build(struct kdl_tui *t)
 	} else if (r.kind == KDL_LOC_LOCK) {
 		gadd(t, KDL_GN_LOCK, r.idx, KDL_CTX_TASK, -1);
 		const struct kdl_lock *lk = &m->locks[r.idx];
-		if (lk->nowners && (!lk->owners[0].alive || lk->owners[0].who.task < 0))
+		if (lk->nowners && (!lk->owners[0].alive || lk->owners[0].who.task < 0 ||
+				    (size_t)lk->owners[0].who.task >= m->ntasks))
 			gadd(t, KDL_GN_GONE, r.idx, KDL_CTX_TASK, -1);
 		else if (lk->nowners)
 			follow_chain(t, lk->owners[0].who.task, lk->owners[0].who.ctx);
@@ -244,6 +251,9 @@ void kdl_graph_open(struct kdl_tui *t, struct kdl_loc from)
 				if (m->cycles[c].locks[i] == from.idx)
 					t->gcycle = (int)c;
 	}
+	if ((from.kind == KDL_LOC_TASK && (from.idx < 0 || (size_t)from.idx >= m->ntasks)) ||
+	    (from.kind == KDL_LOC_LOCK && (from.idx < 0 || (size_t)from.idx >= m->nlocks)))
+		from.kind = KDL_LOC_NONE;
 	if (from.kind == KDL_LOC_NONE && t->gcycle < 0) {
 		if (m->ncycles)
 			t->gcycle = 0;

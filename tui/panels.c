@@ -161,9 +161,22 @@ static int lock_owner_task(const struct kdl_model *m, int lock)
 static int task_spins_on(const struct kdl_model *m, int task)
 {
 	for (size_t c = 0; c < m->ncpus; c++)
-		if (m->cpus[c].task == task && m->cpus[c].spinning_on >= 0)
+		if (m->cpus[c].task == task && m->cpus[c].spinning_on >= 0 &&
+		    (size_t)m->cpus[c].spinning_on < m->nlocks)
 			return m->cpus[c].spinning_on;
 	return -1;
+}
+
+/* Indices from the model are checked before use: a wrong one (a core bug)
+ * shows as missing, never as a crash. */
+static bool lock_ok(const struct kdl_model *m, int i)
+{
+	return i >= 0 && (size_t)i < m->nlocks;
+}
+
+static bool task_ok(const struct kdl_model *m, int i)
+{
+	return i >= 0 && (size_t)i < m->ntasks;
 }
 
 static const char *lock_name(const struct kdl_lock *lk)
@@ -321,7 +334,7 @@ static bool findings_request(struct kdl_tui *t, enum kdl_req r)
 	int first = f->ntasks ? f->tasks[0] : -1;
 	if (f->cycle >= 0 && (size_t)f->cycle < t->m->ncycles && t->m->cycles[f->cycle].n)
 		first = t->m->cycles[f->cycle].nodes[0].task;
-	if (first >= 0) {
+	if (task_ok(t->m, first)) {
 		kdl_tui_goto(t, (struct kdl_loc){ KDL_LOC_TASK, first }, true);
 		kdl_tasks_select_task(t, first);
 	}
@@ -418,8 +431,8 @@ static int cmp_tasks(const void *pa, const void *pb)
 		break;
 	case KDL_SORT_COMM: c = strcmp(ta->comm, tb->comm); break;
 	case KDL_SORT_WAITS: {
-		const char *na = ta->waits_on >= 0 ? t->m->locks[ta->waits_on].name : NULL;
-		const char *nb = tb->waits_on >= 0 ? t->m->locks[tb->waits_on].name : NULL;
+		const char *na = lock_ok(t->m, ta->waits_on) ? t->m->locks[ta->waits_on].name : NULL;
+		const char *nb = lock_ok(t->m, tb->waits_on) ? t->m->locks[tb->waits_on].name : NULL;
 		c = (!na) - (!nb);
 		if (!c && na && nb)
 			c = strcmp(na, nb);
@@ -760,10 +773,11 @@ static void build_lock(struct kdl_tui *t, int li, int width)
 	snprintf(wt, sizeof(wt), "Waiters (%zu)", lk->nwaiters);
 	add_section(t, wt);
 	for (size_t w = 0; w < lk->nwaiters; w++)
-		drow_add(t, KDL_DR_TASK, lk->waiters[w].who.task, li);
+		if (task_ok(m, lk->waiters[w].who.task))
+			drow_add(t, KDL_DR_TASK, lk->waiters[w].who.task, li);
 	/* CPUs spinning on it. */
 	for (size_t c = 0; c < m->ncpus; c++)
-		if (m->cpus[c].spinning_on == li && m->cpus[c].task >= 0)
+		if (m->cpus[c].spinning_on == li && task_ok(m, m->cpus[c].task))
 			drow_add(t, KDL_DR_TASK, m->cpus[c].task, li);
 	(void)width;
 }
@@ -780,17 +794,21 @@ static void build_finding(struct kdl_tui *t, int fi, int width)
 		snprintf(ct, sizeof(ct), "Cycle of %zu (press g for the graph)", c->n);
 		add_section(t, ct);
 		for (size_t i = 0; i < c->n; i++)
-			drow_add(t, KDL_DR_TASK, c->nodes[i].task, c->locks[i])->indent = (int)c->nodes[i].ctx;
+			if (task_ok(m, c->nodes[i].task) && lock_ok(m, c->locks[i]))
+				drow_add(t, KDL_DR_TASK, c->nodes[i].task, c->locks[i])->indent =
+					(int)c->nodes[i].ctx;
 	}
 	if (f->nlocks) {
 		add_section(t, "Locks");
 		for (size_t i = 0; i < f->nlocks; i++)
-			drow_add(t, KDL_DR_LOCK, f->locks[i], 0);
+			if (lock_ok(m, f->locks[i]))
+				drow_add(t, KDL_DR_LOCK, f->locks[i], 0);
 	}
 	if (f->ntasks) {
 		add_section(t, "Tasks");
 		for (size_t i = 0; i < f->ntasks; i++)
-			drow_add(t, KDL_DR_TASK, f->tasks[i], -1);
+			if (task_ok(m, f->tasks[i]))
+				drow_add(t, KDL_DR_TASK, f->tasks[i], -1);
 	}
 }
 
@@ -821,7 +839,7 @@ static bool detail_selectable(struct kdl_tui *t, size_t i)
 	case KDL_DR_FRAME:
 		return true;
 	case KDL_DR_OWNER:
-		return d->aux >= 0 && t->m->locks[d->idx].owners[d->aux].who.task >= 0;
+		return d->aux >= 0 && task_ok(t->m, t->m->locks[d->idx].owners[d->aux].who.task);
 	case KDL_DR_TASK:
 		return d->idx >= 0 && (size_t)d->idx < t->m->ntasks;
 	default:
@@ -980,12 +998,12 @@ static void detail_row(struct kdl_tui *t, size_t i, int y, int x, int w)
 				   o->confidence == KDL_CONF_CERTAIN ? KDL_R_DIM : KDL_R_UNRELIABLE,
 				   "%s%s%s%s", kdl_confidence_name(o->confidence), o->why ? " (" : "",
 				   o->why ? o->why : "", o->why ? ")" : "");
-		if (o->who.task >= 0 && (size_t)o->who.task < m->ntasks && n + 6 < w) {
+		if (task_ok(m, o->who.task) && n + 6 < w) {
 			const struct kdl_task *ot = &m->tasks[o->who.task];
-			if (ot->waits_on >= 0 || task_spins_on(m, o->who.task) >= 0) {
+			if (lock_ok(m, ot->waits_on) || task_spins_on(m, o->who.task) >= 0) {
 				n += kdl_cv_printf(cv, y, x + n, w - n, KDL_R_DIM, "  %s itself waits on ",
 						   t->g->sep);
-				const struct kdl_lock *l2 = &m->locks[ot->waits_on >= 0 ? ot->waits_on
+				const struct kdl_lock *l2 = &m->locks[lock_ok(m, ot->waits_on) ? ot->waits_on
 									 : task_spins_on(m, o->who.task)];
 				kdl_cv_put(cv, y, x + n, w - n, KDL_R_LOCK, lock_name(l2));
 			}

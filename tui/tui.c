@@ -148,6 +148,12 @@ static bool loc_eq(struct kdl_loc a, struct kdl_loc b)
 
 void kdl_tui_goto(struct kdl_tui *t, struct kdl_loc loc, bool push)
 {
+	size_t n = loc.kind == KDL_LOC_TASK ? t->m->ntasks : loc.kind == KDL_LOC_LOCK ? t->m->nlocks :
+		   loc.kind == KDL_LOC_FINDING ? t->m->nfindings : 0;
+	if (loc.kind != KDL_LOC_NONE && (loc.idx < 0 || (size_t)loc.idx >= n)) {
+		kdl_tui_status(t, true, "That item is not in the analysis (index %d)", loc.idx);
+		return;
+	}
 	if (push && t->loc.kind != KDL_LOC_NONE && !loc_eq(t->loc, loc)) {
 		if (t->nhist == sizeof(t->hist) / sizeof(t->hist[0])) {
 			memmove(t->hist, t->hist + 1, sizeof(t->hist) - sizeof(t->hist[0]));
@@ -194,6 +200,8 @@ static void jump_owner(struct kdl_tui *t)
 			for (size_t c = 0; c < m->ncpus; c++)
 				if (m->cpus[c].task == task && m->cpus[c].spinning_on >= 0)
 					lock = m->cpus[c].spinning_on;
+		if (lock >= 0 && (size_t)lock >= m->nlocks)
+			lock = -1;
 	} else if (t->loc.kind == KDL_LOC_LOCK) {
 		lock = t->loc.idx;
 	} else if (t->loc.kind == KDL_LOC_FINDING) {
