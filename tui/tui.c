@@ -136,6 +136,13 @@ void kdl_tui_ensure_frames(struct kdl_tui *t, int task)
 		struct kdl_error *e = t->src->resolve_lines(t->src->arg, task, -1);
 		if (e)
 			kdl_error_destroy(e); /* lines stay unknown; the frames still show */
+		/* A task on a CPU may show that CPU's trace (detail panel). */
+		for (size_t c = 0; c < t->m->ncpus; c++)
+			if (t->m->cpus[c].task == task && t->m->cpus[c].nframes) {
+				e = t->src->resolve_lines(t->src->arg, -1, t->m->cpus[c].cpu);
+				if (e)
+					kdl_error_destroy(e);
+			}
 	}
 }
 
