@@ -479,7 +479,7 @@ static bool ring_draw(struct kdl_tui *t, int cols, int box_h)
 		else
 			ry += G_SIDE_H;
 	}
-	int height = (ly > ry ? ly : ry) + 1;
+	int height = t->ngnodes > nmain ? (ly > ry ? ly : ry) + 1 : y - 1;
 	if (t->gcv.rows == height && t->gcv.cols == cols)
 		kdl_canvas_clear(&t->gcv, KDL_R_DEFAULT);
 	else if (!kdl_canvas_resize(&t->gcv, height, cols))
