@@ -70,6 +70,14 @@ static bool rd64(struct kdl_kernel *k, uint64_t addr, uint64_t *v)
 	return kdl_target_peek_u64(k->t, addr, v) != 0;
 }
 
+static bool rd32(struct kdl_kernel *k, uint64_t addr, uint32_t *v)
+{
+	struct kdl_error *err = kdl_target_read_u32(k->t, addr, v);
+
+	kdl_error_destroy(err);
+	return err == NULL;
+}
+
 /* Read an integer field of 1..8 bytes (little endian). */
 static bool rdfield(struct kdl_kernel *k, uint64_t base, const struct kdl_field *f, uint64_t *v)
 {
@@ -625,7 +633,7 @@ struct kdl_error *kdl_kernel_load_module_symbols(struct kdl_kernel *k, size_t *n
 		if (rd64(k, mod + off_kallsyms, &ks) && kernel_ptr(ks) &&
 		    rd64(k, ks + off_symtab, &symtab) && rd64(k, ks + off_strtab, &strtab) &&
 		    rd64(k, ks + off_typetab, &typetab) &&
-		    !kdl_target_read_u32(k->t, ks + off_num, &num)) {
+		    rd32(k, ks + off_num, &num)) {
 			if (num > MAX_MOD_SYMS)
 				num = MAX_MOD_SYMS;
 			for (uint32_t i = 1; i < num; i++) {
@@ -730,7 +738,7 @@ struct kdl_error *kdl_kernel_load_module_dwarf(struct kdl_kernel *k, const char 
 		}
 		kdl_sanitize(raw, name_size, name, sizeof(name));
 		if (rd64(k, mod + off_sa, &sa) && kernel_ptr(sa) &&
-		    !kdl_target_read_u32(k->t, sa + off_nsec, &nsec)) {
+		    rd32(k, sa + off_nsec, &nsec)) {
 			for (uint32_t i = 0; i < nsec && n < 128; i++) {
 				uint64_t a = sa + off_attrs + i * attr_size, addr, np;
 				char sn[64];
