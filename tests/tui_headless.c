@@ -437,6 +437,14 @@ int main(int argc, char **argv)
 	}
 	keys("\033");
 
+	/* 9b. The kernel log opens at the selected task's own report. */
+	keys("\033/\025201\n");
+	keys("L");
+	expect(on_screen("Kernel log, at the last report of 201 kdl_abba_1") &&
+	       on_screen("INFO: task kdl_abba_1:201 blocked for more than 120 seconds."),
+	       "L opens the kernel log at the task's hung-task report");
+	keys("\033\033");
+
 	/* 10. Help generated from the key table. */
 	keys("?");
 	expect(on_screen("Jump to the holder of what the selected task waits on") && on_screen("Backspace"),

@@ -383,8 +383,29 @@ static void open_log(struct kdl_tui *t)
 		p += len;
 		left -= len;
 	}
-	/* The interesting part (hung task / lockup reports, panic) is at the end. */
+	/* The interesting part (hung task / lockup reports, panic) is at the end;
+	 * for a task, its own report ("comm:pid" in hung-task lines, "PID: n" in
+	 * backtraces), the last one. */
 	t->ov_top = t->ov_nlines > 10 ? (int)t->ov_nlines - 10 : 0;
+	if (t->loc.kind == KDL_LOC_TASK) {
+		const struct kdl_task *tk = &t->m->tasks[t->loc.idx];
+		/* hung task: "task comm:pid blocked"; sysrq-w: "task:comm ... pid:N";
+		 * oops/lockup: "PID: N Comm: comm" */
+		char a[96], b[32], c[96], d[32];
+		snprintf(a, sizeof(a), "%s:%d ", tk->comm, tk->pid);
+		snprintf(b, sizeof(b), " PID: %d ", tk->pid);
+		snprintf(c, sizeof(c), "task:%s ", tk->comm);
+		snprintf(d, sizeof(d), " pid:%d ", tk->pid);
+		for (size_t i = t->ov_nlines; i-- > 0;)
+			if (strstr(t->ov_lines[i], a) || strstr(t->ov_lines[i], b) ||
+			    (strstr(t->ov_lines[i], c) && strstr(t->ov_lines[i], d))) {
+				t->ov_mark = (int)i;
+				t->ov_top = i > 2 ? (int)i - 2 : 0;
+				snprintf(t->ov_title, sizeof(t->ov_title), "Kernel log, at the last report of %d %s",
+					 tk->pid, tk->comm);
+				break;
+			}
+	}
 }
 
 /* ---------- layout and drawing ---------- */
@@ -993,9 +1014,11 @@ static void next_finding(struct kdl_tui *t, int dir)
 		kdl_tui_status(t, false, "No findings");
 		return;
 	}
-	int cur = t->loc.kind == KDL_LOC_FINDING ? t->loc.idx
-		: (int)t->panels[KDL_P_FINDINGS].cursor - (dir > 0 ? 0 : 0);
-	int next = t->loc.kind == KDL_LOC_FINDING ? (cur + dir + (int)n) % (int)n : cur;
+	/* From a finding: the next one; from elsewhere: the one under the
+	 * findings cursor. */
+	int next = (int)t->panels[KDL_P_FINDINGS].cursor;
+	if (t->loc.kind == KDL_LOC_FINDING)
+		next = (t->loc.idx + dir + (int)n) % (int)n;
 	t->panels[KDL_P_FINDINGS].cursor = (size_t)next;
 	t->focus = KDL_P_FINDINGS;
 	kdl_tui_goto(t, (struct kdl_loc){ KDL_LOC_FINDING, next }, false);
