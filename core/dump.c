@@ -191,6 +191,35 @@ static bool elf_truncated(int fd)
 /* kdump-compressed: the page descriptors (24 bytes: offset, size, flags,
  * page_flags) follow the header, sub-header and bitmaps; the data of the last
  * page must end inside the file. */
+/* Why a kdump-compressed header (its first 464 bytes) cannot be right, or
+ * NULL. libkdumpfile 0.5.1 crashes in kdump_free() after it refused a header
+ * ("Invalid diskdump header content"), so hostile headers are refused here
+ * before it sees them. */
+static const char *kdump_header_insane(const unsigned char *h)
+{
+	int32_t ver, bs, sub, ncpus;
+	uint32_t bm, maxmap;
+
+	memcpy(&ver, h + 8, 4);
+	memcpy(&bs, h + 428, 4);
+	memcpy(&sub, h + 432, 4);
+	memcpy(&bm, h + 436, 4);
+	memcpy(&maxmap, h + 440, 4);
+	memcpy(&ncpus, h + 460, 4);
+	if (ver < 1 || ver > 64)
+		return "unsupported header version";
+	if (bs < 512 || bs > 65536 || (bs & (bs - 1)))
+		return "bad block size";
+	if (sub < 0 || sub > (1 << 20) || bm == 0 || bm > (1u << 24))
+		return "bad sub-header or bitmap size";
+	/* each of the two bitmaps has a bit per page */
+	if (maxmap > (uint64_t)(bm / 2) * (uint64_t)bs * 8)
+		return "more pages than its bitmap covers";
+	if (ncpus < 0 || ncpus > 8192)
+		return "bad CPU count";
+	return NULL;
+}
+
 static bool kdump_truncated(int fd)
 {
 	unsigned char h[448];
@@ -652,9 +681,26 @@ struct kdl_error *kdl_dump_open(const char *path, const char *arch, struct kdl_d
 		if (arch)
 			kdump_set_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, arch);
 	}
+	if (flat || !memcmp(hdr, "KDUMP   ", 8) || !memcmp(hdr, "DISKDUMP", 8)) {
+		unsigned char kh[464];
+		const char *why = !full_pread(fd, kh, sizeof(kh), 0) ? "header cut short" :
+				  memcmp(kh, "KDUMP   ", 8) && memcmp(kh, "DISKDUMP", 8) ? NULL :
+				  kdump_header_insane(kh);
+
+		if (why) {
+			err = kdl_error_create(KDL_ERR_INPUT, "%s: damaged kdump header: %s", path,
+					       why);
+			goto fail;
+		}
+	}
 	ks = kdump_open_fd(d->ctx, fd);
 	if (ks != KDUMP_OK) {
 		const char *m = kdump_get_err(d->ctx);
+
+		/* libkdumpfile 0.5.1 crashes freeing a context whose kdump-compressed
+		 * open failed: leak it (the program ends with this error anyway) */
+		if (flat || !memcmp(hdr, "KDUMP   ", 8) || !memcmp(hdr, "DISKDUMP", 8))
+			d->ctx = NULL;
 
 		if (m && strstr(m, "Unknown file format"))
 			err = kdl_error_create(KDL_ERR_INPUT, "%s: not a crash dump (unknown file "
@@ -725,8 +771,19 @@ struct kdl_error *kdl_dump_open(const char *path, const char *arch, struct kdl_d
 	*out = d;
 	return NULL;
 fail:
-	if (d->truncated && err->code == KDL_ERR_INPUT)
-		err = kdl_error_wrap(err, "truncated dump");
+	if (d->truncated && err->code == KDL_ERR_INPUT) {
+		/* "<path>: truncated dump: <what failed>" */
+		size_t n = strlen(path);
+
+		if (!strncmp(err->msg, path, n) && !strncmp(err->msg + n, ": ", 2)) {
+			char rest[sizeof(err->msg)];
+
+			snprintf(rest, sizeof(rest), "%s", err->msg + n + 2);
+			snprintf(err->msg, sizeof(err->msg), "%s: truncated dump: %.300s", path, rest);
+		} else {
+			err = kdl_error_wrap(err, "truncated dump");
+		}
+	}
 	kdl_dump_destroy(d);
 	return err;
 }

@@ -94,6 +94,13 @@ check "--report=- wrote the report" grep -q "RELEASE" "$tmp/out"
 for f in text md json dot; do
 	expect "--format $f" 0 "" "$K" --report --format $f "$d/vmcore.kdump" "$d/vmlinux"
 done
+# --fail-on: the 6.1-orc sample has deadlocks (expected.json: abba, cycle3, ...)
+if [ -f "$d/expected.json" ] && grep -q '"finding": "deadlock"' "$d/expected.json"; then
+	expect "--fail-on deadlock with deadlocks" 1 "" "$K" --report --fail-on deadlock "$d/vmcore.kdump" "$d/vmlinux"
+	expect "--fail-on any with findings" 1 "" "$K" --report --fail-on any "$d/vmcore.kdump" "$d/vmlinux"
+else
+	skip "--fail-on: $d/expected.json missing"
+fi
 "$K" --report --pid 1 "$d/vmcore.kdump" "$d/vmlinux" > "$tmp/p1" 2>/dev/null
 check "--pid 1 reports only pid 1" sh -c "[ \$(grep -c '^PID:' '$tmp/p1') = 1 ] && grep -q '^PID: 1 ' '$tmp/p1'"
 done_testing
