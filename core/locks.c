@@ -375,10 +375,50 @@ const char *kdl_lk_blocking_fn(const struct kdl_frame *f, size_t n)
 
 /* ---- the lock registry -------------------------------------------------- */
 
+static size_t lmap_slot(const struct kdl_lk *s, uint64_t addr)
+{
+	size_t h = (size_t)((addr >> 3) * 0x9e3779b97f4a7c15ULL), mask = s->lmap_cap - 1;
+
+	for (h &= mask; s->lmap[h].idx >= 0 && s->lmap[h].addr != addr; h = (h + 1) & mask)
+		;
+	return h;
+}
+
+/* Index of the lock at addr in the model, or -1 (a hash kept beside
+ * model->locks: big dumps have tens of thousands of locks). */
+static int lmap_find(const struct kdl_lk *s, uint64_t addr)
+{
+	if (!s->lmap_cap)
+		return -1;
+	return s->lmap[lmap_slot(s, addr)].idx;
+}
+
+static bool lmap_put(struct kdl_lk *s, uint64_t addr, int idx)
+{
+	if ((size_t)idx * 2 + 2 > s->lmap_cap) {
+		size_t cap = s->lmap_cap ? s->lmap_cap * 2 : 1024;
+		struct kdl_lk_addr *old = s->lmap, *nm = malloc(cap * sizeof(*nm));
+		size_t ocap = s->lmap_cap;
+
+		if (!nm)
+			return false;
+		for (size_t i = 0; i < cap; i++)
+			nm[i].idx = -1;
+		s->lmap = nm;
+		s->lmap_cap = cap;
+		for (size_t i = 0; i < ocap; i++)
+			if (old[i].idx >= 0)
+				s->lmap[lmap_slot(s, old[i].addr)] = old[i];
+		free(old);
+	}
+	s->lmap[lmap_slot(s, addr)] = (struct kdl_lk_addr){ addr, idx };
+	return true;
+}
+
 static int lock_get(struct kdl_lk *s, uint64_t addr, enum kdl_lock_kind kind)
 {
 	struct kdl_model *m = s->m;
-	int li = kdl_model_lock_by_addr(m, addr);
+	int li = lmap_find(s, addr);
 	struct kdl_lock *nl;
 
 	if (li >= 0) {
@@ -387,10 +427,18 @@ static int lock_get(struct kdl_lk *s, uint64_t addr, enum kdl_lock_kind kind)
 			m->locks[li].kind = kind;
 		return li;
 	}
-	nl = realloc(m->locks, (m->nlocks + 1) * sizeof(*nl));
-	if (!nl)
-		return -1;
-	m->locks = nl;
+	if (s->locks_cap < m->nlocks + 1) {
+		/* doubling: a big dump has tens of thousands of locks */
+		size_t cap = s->locks_cap ? s->locks_cap * 2 : 64;
+
+		if (cap < m->nlocks + 1)
+			cap = m->nlocks + 1;
+		nl = realloc(m->locks, cap * sizeof(*nl));
+		if (!nl)
+			return -1;
+		m->locks = nl;
+		s->locks_cap = cap;
+	}
 	if (s->extra_cap < m->nlocks + 1) {
 		size_t cap = s->extra_cap ? s->extra_cap * 2 : 32;
 		struct kdl_lk_extra *ne = realloc(s->extra, cap * sizeof(*ne));
@@ -400,6 +448,8 @@ static int lock_get(struct kdl_lk *s, uint64_t addr, enum kdl_lock_kind kind)
 		s->extra = ne;
 		s->extra_cap = cap;
 	}
+	if (!lmap_put(s, addr, (int)m->nlocks))
+		return -1;
 	memset(&s->extra[m->nlocks], 0, sizeof(s->extra[0]));
 	nl = &m->locks[m->nlocks];
 	memset(nl, 0, sizeof(*nl));
@@ -1414,41 +1464,75 @@ static bool code_refers(struct kdl_lk *s, uint64_t pc, uint64_t target,
 	return yes;
 }
 
-/* Does the code of `fn` (a function symbol) use a global variable whose value
- * is `obj`? Its name into buf. */
-static bool code_uses_pointer(struct kdl_lk *s, const struct kdl_symbol *fn, uint64_t obj,
-			      char *buf, size_t len)
+/* The 8-byte global variables the code of `fn` refers to (rip-relative or
+ * absolute imm32), computed once per function. */
+static const struct kdl_lk_fnvars *fn_vars(struct kdl_lk *s, const struct kdl_symbol *fn)
 {
 	size_t n = fn->size && fn->size <= 65536 ? fn->size : 2048;
-	unsigned char *code = malloc(n);
+	struct kdl_lk_fnvars *fv, *nf;
+	unsigned char *code;
 	struct kdl_error *err;
-	bool found = false;
 
+	for (size_t i = 0; i < s->nfnvars; i++)
+		if (s->fnvars[i].fn == fn->addr)
+			return &s->fnvars[i];
+	nf = realloc(s->fnvars, (s->nfnvars + 1) * sizeof(*nf));
+	if (!nf)
+		return NULL;
+	s->fnvars = nf;
+	fv = &nf[s->nfnvars++];
+	memset(fv, 0, sizeof(*fv));
+	fv->fn = fn->addr;
+	code = malloc(n);
 	if (!code)
-		return false;
+		return fv;
 	err = kdl_target_read(s->t, fn->addr, code, n);
-	for (size_t p = 0; !err && p + 4 <= n && !found; p++) {
+	for (size_t p = 0; !err && p + 4 <= n; p++) {
 		int32_t d = (int32_t)((uint32_t)code[p] | (uint32_t)code[p + 1] << 8 |
 				      (uint32_t)code[p + 2] << 16 | (uint32_t)code[p + 3] << 24);
 		uint64_t cand[2] = { fn->addr + p + 4 + (int64_t)d, (uint64_t)(int64_t)d };
 
-		for (int c = 0; c < 2 && !found; c++) {
+		for (int c = 0; c < 2 && fv->n < 64; c++) {
 			struct kdl_symbol v;
-			uint64_t val;
+			uint64_t *nv;
+			bool dup = false;
 
 			if (cand[c] < 0xffffffff80000000ULL ||
 			    !kdl_debuginfo_symbol_at(s->ctx->di, cand[c], &v) || v.is_function ||
 			    v.addr != cand[c] || (v.size && v.size != 8))
 				continue;
-			if (kdl_lk_u64(s, v.addr, &val) && val == obj) {
-				snprintf(buf, len, "%s", v.name);
-				found = true;
-			}
+			for (size_t k = 0; k < fv->n; k++)
+				dup |= fv->vars[k] == v.addr;
+			if (dup)
+				continue;
+			nv = realloc(fv->vars, (fv->n + 1) * sizeof(*nv));
+			if (!nv)
+				break;
+			fv->vars = nv;
+			fv->vars[fv->n++] = v.addr;
 		}
 	}
 	kdl_error_destroy(err);
 	free(code);
-	return found;
+	return fv;
+}
+
+/* Does the code of `fn` use a global variable whose value is `obj`? Its name
+ * into buf. */
+static bool code_uses_pointer(struct kdl_lk *s, const struct kdl_symbol *fn, uint64_t obj,
+			      char *buf, size_t len)
+{
+	const struct kdl_lk_fnvars *fv = fn_vars(s, fn);
+	struct kdl_symbol v;
+	uint64_t val;
+
+	for (size_t k = 0; fv && k < fv->n; k++)
+		if (kdl_lk_u64(s, fv->vars[k], &val) && val == obj &&
+		    kdl_debuginfo_symbol_at(s->ctx->di, fv->vars[k], &v)) {
+			snprintf(buf, len, "%s", v.name);
+			return true;
+		}
+	return false;
 }
 
 bool kdl_lk_global_pointer_to(struct kdl_lk *s, int li, uint64_t obj, char *buf, size_t len)
@@ -1793,5 +1877,9 @@ out:
 	free(s.stacks);
 	free(s.worker);
 	free(s.extra);
+	free(s.lmap);
+	for (size_t i = 0; i < s.nfnvars; i++)
+		free(s.fnvars[i].vars);
+	free(s.fnvars);
 	return err;
 }

@@ -38,6 +38,13 @@ struct kdl_lk_extra {
 	int waiter_type;           /* which waiter record type its list holds */
 };
 
+/* Global 8-byte variables a function's code refers to (cache). */
+struct kdl_lk_fnvars {
+	uint64_t fn;
+	uint64_t *vars;
+	size_t n;
+};
+
 struct kdl_lk {
 	struct kdl_locks_ctx *ctx;
 	struct kdl_model *m;
@@ -51,6 +58,11 @@ struct kdl_lk {
 	uint64_t *worker;             /* per task: struct worker address, 0 none */
 	struct kdl_lk_extra *extra;   /* per lock */
 	size_t extra_cap;
+	struct kdl_lk_addr *lmap;     /* open-addressing hash: lock address -> index */
+	size_t lmap_cap;              /* power of two, 0 before first use */
+	size_t locks_cap;             /* allocated length of model->locks */
+	struct kdl_lk_fnvars *fnvars; /* per function seen, see kdl_lk_global_pointer_to */
+	size_t nfnvars;
 	bool debug_locks_known;
 	bool debug_locks;
 	size_t lockdep_hits;          /* held_locks entries matched to known locks */

@@ -480,6 +480,9 @@ struct kdl_error *kdl_names_lock_at(struct kdl_target *t, struct kdl_debuginfo *
 	kdl_names_fill(&s, 0);
 	m->locks = saved;
 	m->nlocks = nsaved;
+	for (size_t i = 0; i < s.nfnvars; i++)
+		free(s.fnvars[i].vars);
+	free(s.fnvars);
 	free(s.stacks);
 	free(s.taddr);
 	*out = tmp;
