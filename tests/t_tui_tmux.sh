@@ -130,7 +130,7 @@ while IFS='|' read -r id pid comm ctx kind name opid ocomm alive; do
 	if detail | grep -qF -- "$name"; then pass "$id: $pid's lock is named '$name'"
 	else fail "$id: $pid's lock is named '$name'"; fi
 	if [ -n "$opid" ] && [ "$alive" = True ]; then
-		if detail | grep -qE "held by +$opid $ocomm"; then pass "$id: holder $opid $ocomm shown"
+		if detail | grep -qE "(held|run|woken) by +$opid $ocomm"; then pass "$id: holder $opid $ocomm shown"
 		else fail "$id: holder $opid $ocomm shown"; show; fi
 	elif [ -n "$opid" ]; then
 		if detail | grep -qE "owner exited: pid $opid|$opid $ocomm.*EXITED"; then pass "$id: exited holder $opid shown"

@@ -184,12 +184,32 @@ static const char *lock_name(const struct kdl_lock *lk)
 	return lk->name && *lk->name ? lk->name : "(unnamed lock)";
 }
 
+/* Completions and wait queues have no owner: nobody is recorded as the
+ * one who will wake the waiter (a lost wake-up when nobody will). */
+static bool ownerless_kind(enum kdl_lock_kind k)
+{
+	return k == KDL_LOCK_COMPLETION || k == KDL_LOCK_WAITQUEUE;
+}
+
+static const char *no_owner_text(const struct kdl_lock *lk, bool brief)
+{
+	if (ownerless_kind(lk->kind))
+		return brief ? "no waker known" : "nobody is recorded as the one to wake it";
+	return brief ? "holder unknown" : "unknown (no owner recorded)";
+}
+
+/* Modes matter for reader/writer locks only. */
+static bool rw_kind(enum kdl_lock_kind k)
+{
+	return k == KDL_LOCK_RWSEM || k == KDL_LOCK_RWLOCK || k == KDL_LOCK_PERCPU_RWSEM;
+}
+
 /* "held by 102 kdl_abba_b" / "owner exited" ...; returns columns used. */
 static int put_owner(struct kdl_tui *t, const struct kdl_lock *lk, int y, int x, int w)
 {
 	int n = 0;
 	if (!lk->nowners)
-		return kdl_cv_put(&t->cv, y, x, w, KDL_R_DIM, "holder unknown");
+		return kdl_cv_put(&t->cv, y, x, w, KDL_R_DIM, no_owner_text(lk, true));
 	const struct kdl_owner *o = &lk->owners[0];
 	if (!o->alive) {
 		n += kdl_cv_printf(&t->cv, y, x, w, KDL_R_ERROR, "%s owner exited: pid %d %s", t->g->bad,
@@ -967,8 +987,10 @@ static void detail_row(struct kdl_tui *t, size_t i, int y, int x, int w)
 		if (d->kind == KDL_DR_WAITS) {
 			int k = n + kdl_text_width(lock_name(&m->locks[d->idx])) +
 				kdl_text_width(kdl_lock_kind_name(m->locks[d->idx].kind)) + 1;
-			k += kdl_cv_printf(cv, y, x + k, w - k, KDL_R_DIM, "  (%s%s%s)",
-					   kdl_mode_name(tk->wait_mode), tk->waits_how ? ", via " : "",
+			bool rw = rw_kind(m->locks[d->idx].kind);
+			k += kdl_cv_printf(cv, y, x + k, w - k, KDL_R_DIM, "  (%s%s%s%s)",
+					   rw ? "for " : "", rw ? kdl_mode_name(tk->wait_mode) : "",
+					   tk->waits_how ? (rw ? ", via " : "via ") : "",
 					   tk->waits_how ? tk->waits_how : "");
 		}
 		break;
@@ -976,9 +998,10 @@ static void detail_row(struct kdl_tui *t, size_t i, int y, int x, int w)
 	case KDL_DR_OWNER: {
 		const struct kdl_lock *lk = &m->locks[d->idx];
 		int n = 14;
-		kdl_cv_put(cv, y, x + 3, 10, KDL_R_DIM, "held by");
+		kdl_cv_put(cv, y, x + 3, 10, KDL_R_DIM, ownerless_kind(lk->kind) ? "woken by" :
+							 lk->kind == KDL_LOCK_WORK ? "run by" : "held by");
 		if (d->aux < 0) {
-			kdl_cv_put(cv, y, x + n, w - n, KDL_R_DIM, "unknown (no owner recorded)");
+			kdl_cv_put(cv, y, x + n, w - n, KDL_R_DIM, no_owner_text(lk, false));
 			break;
 		}
 		const struct kdl_owner *o = &lk->owners[d->aux];
@@ -992,8 +1015,9 @@ static void detail_row(struct kdl_tui *t, size_t i, int y, int x, int w)
 		if (!o->alive)
 			n += kdl_cv_printf(cv, y, x + n, w - n, KDL_R_ERROR, " %s EXITED: orphaned lock",
 					   t->g->bad);
-		n += kdl_cv_printf(cv, y, x + n, w - n, KDL_R_DIM, "  %s (%s) %s ", t->g->sep,
-				   kdl_mode_name(o->mode), t->g->sep);
+		if (rw_kind(lk->kind))
+			n += kdl_cv_printf(cv, y, x + n, w - n, KDL_R_DIM, " for %s", kdl_mode_name(o->mode));
+		n += kdl_cv_printf(cv, y, x + n, w - n, KDL_R_DIM, "  %s ", t->g->sep);
 		n += kdl_cv_printf(cv, y, x + n, w - n,
 				   o->confidence == KDL_CONF_CERTAIN ? KDL_R_DIM : KDL_R_UNRELIABLE,
 				   "%s%s%s%s", kdl_confidence_name(o->confidence), o->why ? " (" : "",
