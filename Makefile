@@ -59,6 +59,7 @@ DEMO_VMLINUX ?= $(DEMO_DIR)/vmlinux
 all: $(KDLVIEW)
 
 -include samples/samples.mk
+-include tests/bench/bench.mk
 -include tests/fuzz/fuzz.mk
 
 $(CORE_LIB): $(CORE_OBJS)
