@@ -32,8 +32,10 @@ struct g {
 	struct node *n;
 	size_t nn;
 	int ncomp;
-	size_t steps;
+	size_t steps, start_steps;
 	bool nomem;
+	unsigned char *lflag;  /* per lock: LF_CYCLE, LF_RW */
+	unsigned char *tcycle; /* per task: in a cycle */
 	/* locks owned by each task (CSR), built on first use by add_blocked_behind */
 	size_t *own_start;  /* ntasks + 1 */
 	int *own;
@@ -270,7 +272,8 @@ static void cycles_from(struct g *g, int start, struct path *p, bool *on_path)
 {
 	int v = p->node[p->len - 1];
 
-	if (++g->steps > 200000 || g->m->ncycles >= KDL_GRAPH_MAX_CYCLES)
+	if (++g->steps > KDL_GRAPH_MAX_STEPS || ++g->start_steps > 100000 ||
+	    g->m->ncycles >= KDL_GRAPH_MAX_CYCLES)
 		return;
 	for (size_t i = 0; i < g->n[v].ne; i++) {
 		const struct edge *e = &g->n[v].e[i];
@@ -312,6 +315,7 @@ static void find_cycles(struct g *g)
 			self |= g->n[s].e[i].to == (int)s;
 		if (size[g->n[s].comp] < 2 && !self)
 			continue;
+		g->start_steps = 0;
 		p->len = 1;
 		p->node[0] = (int)s;
 		on_path[s] = true;
@@ -669,31 +673,47 @@ static void cycle_finding(struct g *g, size_t ci)
 	add_finding(g, c->cls, KDL_SEV_CRITICAL, &tasks, &locks, (int)ci, t.buf);
 }
 
-static bool lock_in_cycle(const struct kdl_model *m, int li)
+/* Flags per lock and task, set once the cycles (and rw findings) exist:
+ * membership tests in O(1) at tens of thousands of locks. */
+#define LF_CYCLE 1
+#define LF_RW 2
+
+static void mark_cycles(struct g *g)
 {
+	const struct kdl_model *m = g->m;
+
 	for (size_t c = 0; c < m->ncycles; c++)
-		for (size_t i = 0; i < m->cycles[c].n; i++)
-			if (m->cycles[c].locks[i] == li)
-				return true;
-	return false;
+		for (size_t i = 0; i < m->cycles[c].n; i++) {
+			if (m->cycles[c].locks[i] >= 0)
+				g->lflag[m->cycles[c].locks[i]] |= LF_CYCLE;
+			if (m->cycles[c].nodes[i].task >= 0)
+				g->tcycle[m->cycles[c].nodes[i].task] = 1;
+		}
 }
 
-static bool task_in_cycle(const struct kdl_model *m, int ti)
+static void mark_rw_findings(struct g *g)
 {
-	for (size_t c = 0; c < m->ncycles; c++)
-		for (size_t i = 0; i < m->cycles[c].n; i++)
-			if (m->cycles[c].nodes[i].task == ti)
-				return true;
-	return false;
-}
+	const struct kdl_model *m = g->m;
 
-static bool lock_in_finding(const struct kdl_model *m, int li)
-{
 	for (size_t f = 0; f < m->nfindings; f++)
-		for (size_t i = 0; i < m->findings[f].nlocks; i++)
-			if (m->findings[f].locks[i] == li && m->findings[f].kind == KDL_F_RW_DEADLOCK)
-				return true;
-	return false;
+		if (m->findings[f].kind == KDL_F_RW_DEADLOCK)
+			for (size_t i = 0; i < m->findings[f].nlocks; i++)
+				g->lflag[m->findings[f].locks[i]] |= LF_RW;
+}
+
+static bool lock_in_cycle(const struct g *g, int li)
+{
+	return g->lflag[li] & LF_CYCLE;
+}
+
+static bool task_in_cycle(const struct g *g, int ti)
+{
+	return ti >= 0 && g->tcycle[ti];
+}
+
+static bool lock_in_finding(const struct g *g, int li)
+{
+	return g->lflag[li] & LF_RW;
 }
 
 static void waiter_list(const struct kdl_model *m, const struct kdl_lock *l, struct text *t)
@@ -753,7 +773,7 @@ static void lock_findings(struct g *g)
 		char hn[96], doing[256];
 		bool spun = false;
 
-		if (!l->nwaiters || lock_in_cycle(m, (int)li) || lock_in_finding(m, (int)li))
+		if (!l->nwaiters || lock_in_cycle(g, (int)li) || lock_in_finding(g, (int)li))
 			continue;
 		for (size_t o = 0; o < l->nowners; o++) {
 			if (!l->owners[o].alive && !dead)
@@ -807,7 +827,7 @@ static void lock_findings(struct g *g)
 				tadd(&t, "Its holder is not recorded in the lock.");
 			add_finding(g, KDL_F_SPINNING, KDL_SEV_HIGH, &tasks, &locks, -1, t.buf);
 		} else if (live) {
-			bool holder_cycle = task_in_cycle(m, live->who.task);
+			bool holder_cycle = task_in_cycle(g, live->who.task);
 
 			if (holder_cycle && l->nwaiters < 3) {
 				free(tasks.v);
@@ -871,7 +891,7 @@ static void rw_stall_findings(struct g *g)
 		size_t nw = 0, nr = 0;
 		char hn[96];
 
-		if (l->kind != KDL_LOCK_RWSEM || lock_in_cycle(m, (int)li))
+		if (l->kind != KDL_LOCK_RWSEM || lock_in_cycle(g, (int)li))
 			continue;
 		for (size_t o = 0; o < l->nowners; o++)
 			if (l->owners[o].mode == KDL_MODE_READ && l->owners[o].who.task >= 0 &&
@@ -928,13 +948,24 @@ struct kdl_error *kdl_graph_build(struct kdl_model *m)
 	tarjan(&g);
 	find_cycles(&g);
 	ncyc = m->ncycles;
+	g.lflag = calloc(m->nlocks + 1, 1);
+	g.tcycle = calloc(m->ntasks + 1, 1);
+	if (!g.lflag || !g.tcycle) {
+		g.nomem = true;
+		goto out;
+	}
+	mark_cycles(&g);
 	for (size_t c = 0; c < ncyc; c++)
 		cycle_finding(&g, c);
 	rw_stall_findings(&g);
+	mark_rw_findings(&g);
 	lock_findings(&g);
 	/* findings point at cycles by index, which sorting findings keeps */
 	if (m->nfindings > 1)
 		qsort(m->findings, m->nfindings, sizeof(*m->findings), cmp_finding);
+out:
+	free(g.lflag);
+	free(g.tcycle);
 	for (size_t i = 0; i < g.nn; i++)
 		free(g.n[i].e);
 	free(g.n);

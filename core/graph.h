@@ -18,7 +18,10 @@
 #include "error.h"
 #include "model.h"
 
-#define KDL_GRAPH_MAX_CYCLES 256
+/* Bounds of the elementary-cycle search: cycles kept, and search steps in
+ * all (each start node also gets at most 100000). */
+#define KDL_GRAPH_MAX_CYCLES 65536
+#define KDL_GRAPH_MAX_STEPS 20000000
 
 /* Fill m->cycles and m->findings (both must be empty) from m->locks,
  * m->tasks[].waits_on/holds and m->cpus[].spinning_on. The model owns what is
