@@ -6,9 +6,13 @@
 #include "report.h"
 #include "report_locks.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 bool kdl_report_format_parse(const char *name, enum kdl_report_format *out)
 {
@@ -376,4 +380,51 @@ struct kdl_error *kdl_report_write(struct kdl_analysis *an, const struct kdl_rep
 	if (ferror(out))
 		return kdl_error_create(KDL_ERR_IO, "writing the report failed");
 	return NULL;
+}
+
+struct kdl_error *kdl_report_write_file(struct kdl_analysis *an,
+					const struct kdl_report_options *opts, const char *path,
+					bool overwrite)
+{
+	struct kdl_error *err;
+	char *tmp;
+	mode_t um;
+	FILE *f;
+	int fd;
+
+	if (!overwrite && access(path, F_OK) == 0)
+		return kdl_error_create(KDL_ERR_USAGE, "report file '%s' exists (use --force to "
+					"overwrite)", path);
+	if (asprintf(&tmp, "%s.kdlview-XXXXXX", path) < 0)
+		return kdl_error_create(KDL_ERR_NOMEM, "write '%s': out of memory", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		/* a directory that is missing or not writable: a bad argument */
+		err = kdl_error_create(KDL_ERR_USAGE, "cannot write '%s': %s", path,
+				       strerror(errno));
+		free(tmp);
+		return err;
+	}
+	um = umask(0);
+	umask(um);
+	if (fchmod(fd, 0666 & ~um) != 0 || !(f = fdopen(fd, "w"))) {
+		err = kdl_error_create(KDL_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+		close(fd);
+		goto out;
+	}
+	err = kdl_report_write(an, opts, f);
+	if (!err && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+		err = kdl_error_create(KDL_ERR_IO, "write '%s': %s", path, strerror(errno));
+	if (fclose(f) != 0 && !err)
+		err = kdl_error_create(KDL_ERR_IO, "write '%s': %s", path, strerror(errno));
+	if (err)
+		goto out;
+	/* link() refuses a path that appeared meanwhile: never clobbers */
+	if (overwrite ? rename(tmp, path) != 0 : link(tmp, path) != 0)
+		err = kdl_error_create(errno == EEXIST ? KDL_ERR_USAGE : KDL_ERR_IO,
+				       "cannot write '%s': %s", path, strerror(errno));
+out:
+	unlink(tmp); /* after rename() it is gone already */
+	free(tmp);
+	return err;
 }

@@ -36,4 +36,13 @@ bool kdl_report_format_parse(const char *name, enum kdl_report_format *out);
 struct kdl_error *kdl_report_write(struct kdl_analysis *an, const struct kdl_report_options *opts,
 				   FILE *out);
 
+/* Write the report to the file `path` so that it appears complete or not at
+ * all: into a temporary file next to it, then link()ed into place (an
+ * existing path is never clobbered: KDL_ERR_USAGE "exists") or, with
+ * `overwrite`, rename()d over it. KDL_ERR_IO naming the path when it cannot
+ * be written; no temporary file is left behind. */
+struct kdl_error *kdl_report_write_file(struct kdl_analysis *an,
+					const struct kdl_report_options *opts, const char *path,
+					bool overwrite);
+
 #endif

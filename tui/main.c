@@ -192,6 +192,18 @@ int main(int argc, char **argv)
 			report_file);
 		return EXIT_USAGE;
 	}
+	if (report_file) {
+		/* refuse a path that cannot be written before the analysis runs */
+		const char *slash = strrchr(report_file, '/');
+		char *dir = slash ? strndup(report_file, (size_t)(slash - report_file) + 1) : NULL;
+		int ok = access(dir ? dir : ".", W_OK) == 0, e = errno;
+
+		free(dir);
+		if (!ok) {
+			fprintf(stderr, "kdlview: cannot write '%s': %s\n", report_file, strerror(e));
+			return EXIT_USAGE;
+		}
+	}
 
 	if (report && isatty(STDERR_FILENO) && getenv("KDL_PROGRESS")) {
 		oo.progress = progress;
@@ -204,35 +216,20 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	if (report) {
-		FILE *out = stdout;
-
 		if (report_file) {
-			int fd = open(report_file, O_WRONLY | O_CREAT | O_TRUNC | (force ? 0 : O_EXCL),
-				      0644);
-
-			out = fd >= 0 ? fdopen(fd, "w") : NULL;
-			if (!out) {
-				fprintf(stderr, "kdlview: cannot write '%s': %s\n", report_file,
-					strerror(errno));
-				if (fd >= 0)
-					close(fd);
-				kdl_analysis_destroy(an);
-				return EXIT_USAGE;
-			}
-		}
-		err = kdl_report_write(an, &ro, out);
-		if (out != stdout) {
-			if (fclose(out) != 0 && !err)
-				err = kdl_error_create(KDL_ERR_IO, "write '%s': %s", report_file,
+			err = kdl_report_write_file(an, &ro, report_file, force);
+		} else {
+			err = kdl_report_write(an, &ro, stdout);
+			if (fflush(stdout) != 0 && !err)
+				err = kdl_error_create(KDL_ERR_IO, "write stdout: %s",
 						       strerror(errno));
-		} else if (fflush(stdout) != 0 && !err) {
-			err = kdl_error_create(KDL_ERR_IO, "write stdout: %s", strerror(errno));
 		}
 		if (err) {
 			fprintf(stderr, "kdlview: %s\n", err->msg);
+			rc = err->code == KDL_ERR_USAGE ? EXIT_USAGE : 1;
 			kdl_error_destroy(err);
 			kdl_analysis_destroy(an);
-			return 1;
+			return rc;
 		}
 	} else {
 		rc = kdl_tui_run(an, &to);
