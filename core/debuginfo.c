@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Kernel image and module addresses are shifted by KASLR; per-CPU symbols
@@ -513,6 +514,16 @@ struct kdl_error *kdl_debuginfo_open(const char *path, struct kdl_debuginfo **ou
 	if (di->fd < 0) {
 		err = kdl_error_create(KDL_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
 		goto fail;
+	}
+	{
+		struct stat st;
+
+		/* unreadable as a file, like a missing one (exit 3) */
+		if (fstat(di->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			err = kdl_error_create(KDL_ERR_INPUT, "%s: is a directory, not a vmlinux",
+					       path);
+			goto fail;
+		}
 	}
 	di->elf = elf_begin(di->fd, ELF_C_READ_MMAP, NULL);
 	if (!di->elf || elf_kind(di->elf) != ELF_K_ELF || !gelf_getehdr(di->elf, &eh)) {

@@ -660,6 +660,18 @@ struct kdl_error *kdl_dump_open(const char *path, const char *arch, struct kdl_d
 		close(fd);
 		return kdl_error_create(KDL_ERR_INPUT, "%s: not a crash dump (an ELF file, but not "
 					"a core dump)", path);
+	} else if (!memcmp(hdr, ELFMAG, SELFMAG)) {
+		/* libkdumpfile's own errors for these are obscure ("Wrong PRSTATUS size") */
+		const Elf64_Ehdr *eh = (const Elf64_Ehdr *)(void *)hdr;
+
+		if (hdr[EI_CLASS] != ELFCLASS64 || eh->e_machine != EM_X86_64) {
+			close(fd);
+			return kdl_error_create(KDL_ERR_INPUT, "%s: unsupported architecture (ELF %s, "
+						"machine %u; only x86_64 dumps are supported)", path,
+						hdr[EI_CLASS] == ELFCLASS64 ? "64-bit" : "32-bit",
+						hdr[EI_CLASS] == ELFCLASS64 ? eh->e_machine :
+						((const Elf32_Ehdr *)(void *)hdr)->e_machine);
+		}
 	}
 
 	d = calloc(1, sizeof(*d));
@@ -693,6 +705,10 @@ struct kdl_error *kdl_dump_open(const char *path, const char *arch, struct kdl_d
 			goto fail;
 		}
 	}
+	/* Our page cache (cached_page) sits in front: libkdumpfile's own cache is
+	 * searched linearly on every read, so a small one is much faster (32
+	 * pages: 10k-task dump 0.75 -> 0.5 s; it needs at least ~8). */
+	kdump_set_number_attr(d->ctx, "cache.size", 32);
 	ks = kdump_open_fd(d->ctx, fd);
 	if (ks != KDUMP_OK) {
 		const char *m = kdump_get_err(d->ctx);
