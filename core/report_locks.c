@@ -63,22 +63,45 @@ static void chain_mark(const struct kdl_model *m, int p, bool *in)
 	}
 }
 
+/* The last chain computed: a report asks about every task of one pid in turn
+ * (a static cache keeps that linear; it stays reachable, and is replaced when
+ * another model or pid is asked about). */
+static struct {
+	const struct kdl_model *m;
+	const void *tasks, *locks; /* with the sizes and the task address: a model */
+	uint64_t addr;             /* freed and another allocated in its place is told apart */
+	int pid;
+	size_t ntasks, nlocks;
+	bool *in;
+} chain_cache;
+
 bool kdl_report_locks_in_chain(const struct kdl_model *m, int pid, size_t ti)
 {
 	int p = kdl_model_task_by_pid(m, pid);
-	bool *in, r;
 
 	if (p < 0 || ti >= m->ntasks)
 		return false;
 	if ((size_t)p == ti)
 		return true;
-	in = calloc(m->ntasks + 1, sizeof(bool));
-	if (!in)
-		return false;
-	chain_mark(m, p, in);
-	r = in[ti];
-	free(in);
-	return r;
+	if (chain_cache.m != m || chain_cache.pid != pid || chain_cache.ntasks != m->ntasks ||
+	    chain_cache.nlocks != m->nlocks || chain_cache.tasks != (const void *)m->tasks ||
+	    chain_cache.locks != (const void *)m->locks || chain_cache.addr != m->tasks[p].addr ||
+	    !chain_cache.in) {
+		free(chain_cache.in);
+		chain_cache.m = NULL;
+		chain_cache.in = calloc(m->ntasks + 1, sizeof(bool));
+		if (!chain_cache.in)
+			return false;
+		chain_mark(m, p, chain_cache.in);
+		chain_cache.m = m;
+		chain_cache.pid = pid;
+		chain_cache.ntasks = m->ntasks;
+		chain_cache.nlocks = m->nlocks;
+		chain_cache.tasks = m->tasks;
+		chain_cache.locks = m->locks;
+		chain_cache.addr = m->tasks[p].addr;
+	}
+	return chain_cache.in[ti];
 }
 
 /* Selection of tasks for a report (same rule as core/report.c), computed once. */
