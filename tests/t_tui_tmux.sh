@@ -26,7 +26,19 @@ wait_for() {
 	done
 	return 1
 }
-keys() { T send-keys -t k "$@"; sleep 0.15; screen; }
+# keys KEY...: send, then wait until the screen has settled (slow under ASan)
+keys() {
+	local i prev=
+	T send-keys -t k "$@"
+	sleep 0.05
+	for ((i = 0; i < 60; i++)); do
+		screen
+		cur=$(cksum < "$tmp/screen")
+		[ "$cur" = "$prev" ] && break
+		prev=$cur
+		sleep 0.08
+	done
+}
 has() { grep -qF -- "$1" "$tmp/screen"; }
 # the detail panel: from its title bar ("3 │ ...") to the breadcrumb line
 detail() { awk '/^ 3 │ /{p=1} p' "$tmp/screen" | head -n -2; }
