@@ -96,7 +96,7 @@ check-plain:
 
 check-asan:
 	$(MAKE) BUILD=build/asan SAN=1 test-bins
-	BUILD=build/asan KDL_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	BUILD=build/asan KDL_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:allocator_may_return_null=1 \
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
 
