@@ -709,10 +709,6 @@ struct kdl_error *kdl_dump_open(const char *path, const char *arch, struct kdl_d
 	 * searched linearly on every read, so a small one is much faster (32
 	 * pages: 10k-task dump 0.75 -> 0.5 s; it needs at least ~8). */
 	kdump_set_number_attr(d->ctx, "cache.size", 32);
-	/* Our page cache (cached_page) sits in front: libkdumpfile's own cache is
-	 * searched linearly on every read, so a small one is much faster (32
-	 * pages: 10k-task dump 0.75 -> 0.5 s; it needs at least ~8). */
-	kdump_set_number_attr(d->ctx, "cache.size", 32);
 	ks = kdump_open_fd(d->ctx, fd);
 	if (ks != KDUMP_OK) {
 		const char *m = kdump_get_err(d->ctx);
