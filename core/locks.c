@@ -1042,6 +1042,7 @@ static void analyse_cpu(struct kdl_lk *s, size_t ci)
 	li = lock_get(s, addr, rw ? KDL_LOCK_RWLOCK : KDL_LOCK_SPINLOCK);
 	if (li < 0)
 		return;
+	s->extra[li].raw_spin = true;
 	c->spinning_on = li;
 	set_wait(s, c->task, f[sp].context == KDL_CTX_TASK ? KDL_CTX_TASK : f[sp].context, li,
 		 wk_mode(k), "slowpath argument in the CPU's registers");
@@ -1191,7 +1192,7 @@ static void decode_owner(struct kdl_lk *s, int li)
 		owner_rt(s, li, a, KDL_MODE_EXCLUSIVE);
 		break;
 	case KDL_LOCK_SPINLOCK:
-		if (L->preempt_rt) {
+		if (L->preempt_rt && !x->raw_spin) { /* spinlock_t is an rt_mutex on RT */
 			owner_rt(s, li, a, KDL_MODE_EXCLUSIVE);
 		} else if (L->raw_spinlock.owner.ok && kdl_lk_field(s, a, &L->raw_spinlock.owner, &v) &&
 			   kdl_lk_kptr(v)) {
@@ -1200,7 +1201,7 @@ static void decode_owner(struct kdl_lk *s, int li)
 		}
 		break;
 	case KDL_LOCK_RWLOCK:
-		if (L->preempt_rt) {
+		if (L->preempt_rt && !x->raw_spin) {
 			uint64_t rd;
 
 			owner_rt(s, li, a + L->rwbase_rt.rtmutex.off, KDL_MODE_WRITE);

@@ -36,6 +36,7 @@ struct kdl_lk_extra {
 	uint64_t last_reader;      /* task recorded by a reader-owned owner word */
 	uint64_t wait_head;        /* address of its wait list head, 0 none */
 	int waiter_type;           /* which waiter record type its list holds */
+	bool raw_spin;             /* a CPU spins on it: a real (raw) spinlock even on RT */
 };
 
 /* Global 8-byte variables a function's code refers to (cache). */
