@@ -5,14 +5,14 @@
 . "$(dirname "$0")/lib/sh.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-one() { # variant dump expected
-	local v=$1 dump=$2 exp=$3 d name rc
+one() { # variant dump expected [console log of that boot]
+	local v=$1 dump=$2 exp=$3 logname=${4:-console.log} d name rc
 	d=$KDL_SAMPLES/$v; name="locks $v/$dump"
 	if [ ! -f "$d/$dump" ] || [ ! -f "$d/vmlinux" ]; then skip "$name: sample not unpacked (make samples)"; return; fi
 	# the truth unpacked next to the dump is of the same boot
-	local truth=$d/$exp log=$d/console.log
+	local truth=$d/$exp log=$d/$logname
 	[ -f "$truth" ] || truth=$TOP/samples/$v/$exp
-	[ -f "$log" ] || log=$TOP/samples/$v/truth/console.log
+	[ -f "$log" ] || log=$TOP/samples/$v/truth/$logname
 	if [ ! -f "$truth" ]; then skip "$name: $exp missing"; return; fi
 	# --modules: the scenario module's DWARF names its structs' members
 	"$KDLVIEW" --report --format json --modules "$d" "$d/$dump" "$d/vmlinux" > "$tmp/r.json" 2> "$tmp/err"
@@ -26,4 +26,5 @@ for v in 6.1-orc 6.1-fp 6.12-lockdep 6.12-rt; do
 	one $v vmcore.kdump expected.json
 done
 one 6.1-orc vmcore.elf expected.json
+one 6.1-orc vmcore-novmcoreinfo.elf expected-novmcoreinfo.json console-novmcoreinfo.log
 done_testing
