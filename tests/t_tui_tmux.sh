@@ -151,7 +151,8 @@ while IFS='|' read -r id pid comm ctx kind name opid ocomm alive; do
 done < "$tmp/edges"
 
 # 7. Themes, help, resize
-keys Escape t
+keys Escape
+keys t
 expect "t switches the theme" has "Theme: light"
 keys '?'
 expect "? shows the help from the key table" has "Jump to the holder of what the selected task waits on"

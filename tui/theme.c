@@ -118,7 +118,7 @@ const char kdl_theme_monochrome_text[] =
 	"mono border\n"
 	"mono prompt          reverse bold\n";
 
-static char theme_dirs[4][PATH_MAX];
+static char theme_dirs[8][PATH_MAX];
 static int ntheme_dirs;
 
 void kdl_theme_set_dirs(const char *exe_path)
@@ -137,11 +137,16 @@ void kdl_theme_set_dirs(const char *exe_path)
 		exe[0] = 0;
 	char *slash = strrchr(exe, '/');
 	if (slash) {
+		/* Installed (PREFIX/bin -> PREFIX/share/kdlview/themes) or run from
+		 * the source tree (build/kdlview, build/asan/kdlview). */
 		*slash = 0;
+		snprintf(theme_dirs[ntheme_dirs++], PATH_MAX, "%.4000s/../share/kdlview/themes", exe);
 		snprintf(theme_dirs[ntheme_dirs++], PATH_MAX, "%.4000s/themes", exe);
 		snprintf(theme_dirs[ntheme_dirs++], PATH_MAX, "%.4000s/../themes", exe);
-		snprintf(theme_dirs[ntheme_dirs++], PATH_MAX, "%.4000s/../share/kdlview/themes", exe);
+		snprintf(theme_dirs[ntheme_dirs++], PATH_MAX, "%.4000s/../../themes", exe);
 	}
+	snprintf(theme_dirs[ntheme_dirs++], PATH_MAX, "/usr/local/share/kdlview/themes");
+	snprintf(theme_dirs[ntheme_dirs++], PATH_MAX, "/usr/share/kdlview/themes");
 }
 
 static bool parse_color(const char *s, short *out)
