@@ -103,4 +103,5 @@ else
 fi
 "$K" --report --pid 1 "$d/vmcore.kdump" "$d/vmlinux" > "$tmp/p1" 2>/dev/null
 check "--pid 1 reports only pid 1" sh -c "[ \$(grep -c '^PID:' '$tmp/p1') = 1 ] && grep -q '^PID: 1 ' '$tmp/p1'"
+expect "--pid of no task" 2 "no task with pid 999999" "$K" --report --pid 999999 "$d/vmcore.kdump" "$d/vmlinux"
 done_testing

@@ -215,6 +215,11 @@ int main(int argc, char **argv)
 		kdl_error_destroy(err);
 		return rc;
 	}
+	if (ro.pid >= 0 && kdl_model_task_by_pid(kdl_analysis_model(an), ro.pid) < 0) {
+		fprintf(stderr, "kdlview: no task with pid %d in the dump\n", ro.pid);
+		kdl_analysis_destroy(an);
+		return EXIT_USAGE;
+	}
 	if (report) {
 		if (report_file) {
 			err = kdl_report_write_file(an, &ro, report_file, force);
