@@ -474,20 +474,25 @@ static void add_task(struct kdl_kernel *k, struct tasklist *tl, uint64_t addr)
 /* Walk a list_head ring starting at head (an address), calling fn for each
  * entry (entry address = node - off). Bounded; returns false on a broken
  * list (unreadable next pointer or too long). */
-static bool walk_list(struct kdl_kernel *k, uint64_t head, uint64_t off, size_t max,
-		      void (*fn)(struct kdl_kernel *, void *, uint64_t), void *arg)
+/* Walk a list_head list one way: `dir` 0 follows next, 8 follows prev. Stops
+ * at head (true), at `stop`, or at an unreadable/invalid link (false); *last
+ * is the last node visited. */
+static bool walk_dir(struct kdl_kernel *k, uint64_t head, uint64_t off, size_t *n, size_t max,
+		     unsigned dir, uint64_t stop, uint64_t *last,
+		     void (*fn)(struct kdl_kernel *, void *, uint64_t), void *arg)
 {
-	uint64_t node, mark;
-	size_t n = 0, lap = 0, pow = 1;
+	uint64_t node, mark = head;
+	size_t lap = 0, pow = 1;
 
-	if (!rd64(k, head, &node))
+	*last = head;
+	if (!rd64(k, head + dir, &node))
 		return false;
-	mark = head;
-	while (node != head) {
-		if (!kernel_ptr(node) || n++ >= max)
+	while (node != head && (!stop || node != stop)) {
+		if (!kernel_ptr(node) || (*n)++ >= max)
 			return false;
 		fn(k, arg, node - off);
-		if (!rd64(k, node, &node))
+		*last = node;
+		if (!rd64(k, node + dir, &node))
 			return false;
 		/* a loop that does not come back to head (Brent): without this a
 		 * corrupt list is walked `max` (millions of) times */
@@ -500,6 +505,23 @@ static bool walk_list(struct kdl_kernel *k, uint64_t head, uint64_t off, size_t 
 		}
 	}
 	return true;
+}
+
+/* Walk a list_head list from head, calling fn(container) for each entry.
+ * When a link is broken, the rest of the list is recovered by walking back
+ * from head along the prev links up to the break. False when the list was
+ * broken (some entries may be missing). */
+static bool walk_list(struct kdl_kernel *k, uint64_t head, uint64_t off, size_t max,
+		      void (*fn)(struct kdl_kernel *, void *, uint64_t), void *arg)
+{
+	uint64_t last, last_back;
+	size_t n = 0;
+
+	if (walk_dir(k, head, off, &n, max, 0, 0, &last, fn, arg))
+		return true;
+	if (n < max)
+		walk_dir(k, head, off, &n, max, 8, last, &last_back, fn, arg);
+	return false;
 }
 
 struct group_walk {
