@@ -168,9 +168,20 @@ static bool no_escape_in_comms(const struct kdl_model *m)
 	return i >= 0 && strstr(m->tasks[i].comm, "EVIL") != NULL;
 }
 
+/* A broken process list loses no readable task: the walk goes on backwards
+ * from init_task along the prev links up to the break. */
 static bool all_tasks_kept(const struct kdl_model *m)
 {
-	return clean_model && m->ntasks >= 1 && m->ntasks <= clean_model->ntasks;
+	size_t readable = 0;
+
+	for (size_t k = 0; k < m->ntasks; k++)
+		readable += m->tasks[k].quality != KDL_Q_UNREADABLE;
+	if (!clean_model || readable != clean_model->ntasks) {
+		fprintf(stderr, "readable tasks: %zu, clean image %zu\n", readable,
+			clean_model ? clean_model->ntasks : 0);
+		return false;
+	}
+	return true;
 }
 
 static void crafted_all(const struct kdl_fuzz_image *img, struct kdl_debuginfo *di)
