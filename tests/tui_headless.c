@@ -412,6 +412,11 @@ int main(int argc, char **argv)
 	keys("s");
 	expect(on_screen("sort pid"), "s changes the sort column");
 	keys("sssssss");
+	keys("c");
+	expect(on_screen("Tasks: on the CPUs at the crash (1)  · by CPU") && in_tasks(601) &&
+	       find_row("[softirq]", "kdl_irq_lock") >= 0, "c lists the task on each CPU with its context");
+	keys("c");
+	expect(on_screen("Tasks: blocked, spinning and involved tasks (28)"), "c again goes back");
 
 	/* 9. Frames: context markers, source view. */
 	keys("/\025601\n");

@@ -158,6 +158,15 @@ static int lock_owner_task(const struct kdl_model *m, int lock)
 	return m->locks[lock].owners[0].who.task;
 }
 
+/* Index into m->cpus of the CPU whose current task this is, or -1. */
+static int task_cpu_slot(const struct kdl_model *m, int task)
+{
+	for (size_t c = 0; c < m->ncpus; c++)
+		if (m->cpus[c].task == task)
+			return (int)c;
+	return -1;
+}
+
 static int task_spins_on(const struct kdl_model *m, int task)
 {
 	for (size_t c = 0; c < m->ncpus; c++)
@@ -231,7 +240,15 @@ static int waits_text(struct kdl_tui *t, int task, int y, int x, int w);
 /* What a task waits on, with an ellipsis when the column cuts it. */
 int kdl_task_waits_text(struct kdl_tui *t, int task, int y, int x, int w)
 {
-	int n = waits_text(t, task, y, x, w);
+	/* A CPU that was in interrupt context at the crash says so first. */
+	const struct kdl_model *m = t->m;
+	int slot = task_cpu_slot(m, task), pre = 0;
+	if (slot >= 0 && m->cpus[slot].context != KDL_CTX_TASK) {
+		static const char *const cn[] = { "task", "hard IRQ", "softirq", "NMI", "exception", "user" };
+		unsigned c = (unsigned)m->cpus[slot].context;
+		pre = kdl_cv_printf(&t->cv, y, x, w, KDL_R_CONTEXT, "[%s] ", c < 6 ? cn[c] : "?");
+	}
+	int n = pre + waits_text(t, task, y, x + pre, w - pre);
 	if (n >= w && w > 1)
 		kdl_cv_put(&t->cv, y, x + w - 1, 1, KDL_R_DIM, t->g->ellipsis);
 	return n;
@@ -265,6 +282,8 @@ static int waits_text(struct kdl_tui *t, int task, int y, int x, int w)
 			n += kdl_cv_put(&t->cv, y, x + n, w - n, KDL_R_FUNCTION, tk->other.label);
 		return n;
 	}
+	if (tk->on_cpu && tk->pid == 0)
+		return kdl_cv_printf(&t->cv, y, x, w, KDL_R_DIM, "idle on CPU %d", tk->cpu);
 	if (tk->on_cpu)
 		return kdl_cv_printf(&t->cv, y, x, w, KDL_R_STATE_RUNNING, "running on CPU %d", tk->cpu);
 	return 0;
@@ -496,6 +515,9 @@ void kdl_tasks_rebuild(struct kdl_tui *t)
 		if (ff) {
 			if (!in[i])
 				continue;
+		} else if (t->cpu_view) {
+			if (task_cpu_slot(m, (int)i) < 0)
+				continue;
 		} else if (!t->all_tasks && !t->filter[0]) {
 			if (!(tk->involved || (t->task_flags[i] & (KDL_TF_BLOCKED | KDL_TF_SPINNING)) ||
 			      tk->on_cpu || tk->waits_on >= 0 || t->task_finding[i] >= 0))
@@ -507,7 +529,11 @@ void kdl_tasks_rebuild(struct kdl_tui *t)
 	}
 	free(in);
 	sort_tui = t;
+	enum kdl_sort saved = t->sort;
+	if (t->cpu_view)
+		t->sort = KDL_SORT_CPU;
 	qsort(t->rows, t->nrows, sizeof(int), cmp_tasks);
+	t->sort = saved;
 	sort_tui = NULL;
 	if (keep >= 0)
 		kdl_tasks_select_task(t, keep);
@@ -535,7 +561,9 @@ static void tasks_title(struct kdl_tui *t, char *buf, size_t size)
 {
 	const struct kdl_model *m = t->m;
 	char what[160];
-	if (t->focus_finding >= 0)
+	if (t->cpu_view)
+		snprintf(what, sizeof(what), "on the CPUs at the crash");
+	else if (t->focus_finding >= 0)
 		snprintf(what, sizeof(what), "tasks of %s #%d",
 			 kdl_finding_title(m->findings[t->focus_finding].kind), t->focus_finding + 1);
 	else if (t->all_tasks)
@@ -545,8 +573,11 @@ static void tasks_title(struct kdl_tui *t, char *buf, size_t size)
 	char filt[180] = "";
 	if (t->filter[0])
 		snprintf(filt, sizeof(filt), "  filter \"%s\"", t->filter);
-	snprintf(buf, size, "Tasks: %s (%zu)%s  %s sort %s %s", what, t->nrows, filt, t->g->sep,
-		 sort_names[t->sort], t->sort_rev ? t->g->sort_up : t->g->sort_down);
+	if (t->cpu_view)
+		snprintf(buf, size, "Tasks: %s (%zu)  %s by CPU", what, t->nrows, t->g->sep);
+	else
+		snprintf(buf, size, "Tasks: %s (%zu)%s  %s sort %s %s", what, t->nrows, filt, t->g->sep,
+			 sort_names[t->sort], t->sort_rev ? t->g->sort_up : t->g->sort_down);
 }
 
 /* Column positions of the task list. */
@@ -633,7 +664,20 @@ static bool tasks_request(struct kdl_tui *t, enum kdl_req r)
 		t->sort_rev = !t->sort_rev;
 		t->rows_dirty = true;
 		return true;
+	case KDL_REQ_CPUS:
+		t->cpu_view = !t->cpu_view;
+		t->focus_finding = -1;
+		t->filter[0] = 0;
+		t->rows_dirty = true;
+		kdl_tasks_rebuild(t);
+		t->panels[KDL_P_TASKS].cursor = 0;
+		if (t->nrows)
+			kdl_tui_goto(t, (struct kdl_loc){ KDL_LOC_TASK, t->rows[0] }, false);
+		kdl_tui_status(t, false, "%s", t->cpu_view ? "The task on each CPU; c again: back"
+							 : "Showing blocked, spinning and involved tasks");
+		return true;
 	case KDL_REQ_ALL_TASKS:
+		t->cpu_view = false;
 		t->all_tasks = !t->all_tasks;
 		t->focus_finding = -1;
 		t->rows_dirty = true;

@@ -1128,6 +1128,14 @@ bool kdl_tui_key(struct kdl_tui *t, int key)
 		case KDL_REQ_ZOOM:
 			t->zoom = t->zoom >= 0 ? -1 : t->focus;
 			break;
+		case KDL_REQ_SORT:
+		case KDL_REQ_SORT_REVERSE:
+		case KDL_REQ_ALL_TASKS:
+		case KDL_REQ_CPUS:
+			/* Task list requests work from any panel. */
+			t->focus = KDL_P_TASKS;
+			kdl_panel_request(t, &t->panels[KDL_P_TASKS], r);
+			break;
 		case KDL_REQ_CLEAR:
 			if (t->filter[0] || t->focus_finding >= 0) {
 				t->filter[0] = 0;

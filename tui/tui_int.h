@@ -142,6 +142,7 @@ struct kdl_tui {
 	size_t nrows;
 	bool rows_dirty;
 	bool all_tasks;
+	bool cpu_view;     /* only the tasks current on a CPU, by CPU */
 	enum kdl_sort sort;
 	bool sort_rev;
 	char filter[128];
