@@ -1096,8 +1096,17 @@ bool kdl_tui_key(struct kdl_tui *t, int key)
 			go_back(t);
 		break;
 	case KDL_REQ_OWNER:
-		if (t->graph_view)
+		if (t->graph_view) {
+			/* From the node under the cursor. */
 			t->graph_view = false;
+			if (t->gsel >= 0 && (size_t)t->gsel < t->ngnodes) {
+				const struct kdl_gnode *g = &t->gnodes[t->gsel];
+				if (g->kind == KDL_GN_TASK)
+					kdl_tui_goto(t, (struct kdl_loc){ KDL_LOC_TASK, g->idx }, true);
+				else if (g->kind != KDL_GN_MORE)
+					kdl_tui_goto(t, (struct kdl_loc){ KDL_LOC_LOCK, g->idx }, true);
+			}
+		}
 		jump_owner(t);
 		break;
 	default:
