@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,15 +45,24 @@ struct kdl_dump {
 	int ncpus;
 	struct dump_cpu *cpus;
 	struct xlat_entry xlat[XLAT_CACHE];
-	uint64_t *pc_tag;           /* page cache: page | PC_VIRT or PC_PHYS, 0 empty */
-	unsigned char *pc_data;     /* PAGE_CACHE pages, allocated on first use */
+	struct pc_bucket *pc_b;     /* page cache index: PC_BUCKETS, direct-mapped */
+	int32_t *pc_owner;          /* slot -> its bucket */
+	unsigned char *pc_data;     /* PAGE_CACHE slots, mapped on first use */
+	size_t pc_used, pc_hand;    /* slots handed out in order; then evicted round robin */
+};
+
+struct pc_bucket {
+	uint64_t tag;               /* page | PC_VIRT or PC_PHYS, 0 empty */
+	int32_t slot;
 };
 
 /* Whole pages read once and kept: the analysis reads many small fields of the
  * same pages (task_structs, stacks, lock objects); each kdump_read() has a
  * fixed cost (libkdumpfile's cache lookup, and zlib when the page fell out of
- * it). Direct-mapped; 32768 pages = 128 MiB at most, touched as used. */
+ * it). 32768 pages = 128 MiB at most, filled in order (memory grows with
+ * what is read; transparent huge pages spare a page fault per slot). */
 #define PAGE_CACHE 32768
+#define PC_BUCKETS (2 * PAGE_CACHE)
 #define PC_VIRT 1
 #define PC_PHYS 3
 
@@ -405,32 +415,57 @@ static struct kdl_error *dump_read_direct(struct kdl_dump *d, uint64_t addr, voi
  * (the caller then reads just what it needs and gets the exact error). */
 static const unsigned char *cached_page(struct kdl_dump *d, uint64_t page, uint64_t kind)
 {
-	size_t i = (size_t)(((page >> 12) * 0x9e3779b97f4a7c15ull) >> 49) & (PAGE_CACHE - 1);
-	unsigned char *slot;
+	size_t i = (size_t)(((page >> 12) * 0x9e3779b97f4a7c15ull) >> 48) & (PC_BUCKETS - 1);
+	unsigned char tmp[0x1000], *slot;
+	struct pc_bucket *b;
 	struct kdl_error *err;
+	size_t s;
 
-	if (!d->pc_tag) {
-		d->pc_tag = calloc(PAGE_CACHE, sizeof(*d->pc_tag));
-		d->pc_data = malloc((size_t)PAGE_CACHE << 12);
-		if (!d->pc_tag || !d->pc_data) {
-			free(d->pc_tag);
-			free(d->pc_data);
-			d->pc_tag = NULL;
+	if (!d->pc_b) {
+		void *m = mmap(NULL, (size_t)PAGE_CACHE << 12, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		d->pc_b = calloc(PC_BUCKETS, sizeof(*d->pc_b));
+		d->pc_owner = malloc(PAGE_CACHE * sizeof(*d->pc_owner));
+		d->pc_data = m == MAP_FAILED ? NULL : m;
+		if (!d->pc_b || !d->pc_owner || !d->pc_data) {
+			free(d->pc_b);
+			free(d->pc_owner);
+			if (d->pc_data)
+				munmap(d->pc_data, (size_t)PAGE_CACHE << 12);
+			d->pc_b = NULL;
+			d->pc_owner = NULL;
 			d->pc_data = NULL;
 			return NULL;
 		}
+#ifdef MADV_HUGEPAGE
+		madvise(d->pc_data, (size_t)PAGE_CACHE << 12, MADV_HUGEPAGE);
+#endif
 	}
-	slot = d->pc_data + (i << 12);
-	if (d->pc_tag[i] == (page | kind))
-		return slot;
-	d->pc_tag[i] = 0;
-	err = kind == PC_PHYS ? read_phys_direct(d, page, slot, 0x1000)
-			      : dump_read_direct(d, page, slot, 0x1000);
+	b = &d->pc_b[i];
+	if (b->tag == (page | kind))
+		return d->pc_data + ((size_t)b->slot << 12);
+	/* read first: a page-table walk below may itself use the cache */
+	err = kind == PC_PHYS ? read_phys_direct(d, page, tmp, sizeof(tmp))
+			      : dump_read_direct(d, page, tmp, sizeof(tmp));
 	if (err) {
 		kdl_error_destroy(err);
 		return NULL;
 	}
-	d->pc_tag[i] = page | kind;
+	if (b->tag) {
+		s = (size_t)b->slot;                    /* replaces the bucket's page */
+	} else if (d->pc_used < PAGE_CACHE) {
+		s = d->pc_used++;
+	} else {
+		s = d->pc_hand;                         /* full: evict round robin */
+		d->pc_hand = (d->pc_hand + 1) % PAGE_CACHE;
+		d->pc_b[d->pc_owner[s]].tag = 0;
+	}
+	b->tag = page | kind;
+	b->slot = (int32_t)s;
+	d->pc_owner[s] = (int32_t)i;
+	slot = d->pc_data + (s << 12);
+	memcpy(slot, tmp, sizeof(tmp));
 	return slot;
 }
 
@@ -819,8 +854,10 @@ void kdl_dump_destroy(struct kdl_dump *d)
 	free(d->lines);
 	free(d->build_id);
 	free(d->cpus);
-	free(d->pc_tag);
-	free(d->pc_data);
+	free(d->pc_b);
+	free(d->pc_owner);
+	if (d->pc_data)
+		munmap(d->pc_data, (size_t)PAGE_CACHE << 12);
 	free(d);
 }
 
