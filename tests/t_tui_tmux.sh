@@ -60,7 +60,11 @@ for i, p in enumerate(c):
 print("un_count=%d" % len(d["un_tasks"]))
 PY
 )"
-python3 - "$truth" > "$tmp/edges" <<'PY'
+
+
+# edges_of TRUTH: one line per scenario edge: id|pid|comm|ctx|kind|name|opid|ocomm|alive
+edges_of() {
+	python3 - "$1" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 for s in d["scenarios"]:
@@ -70,6 +74,30 @@ for s in d["scenarios"]:
         print("|".join(str(x) for x in (s["id"], e["pid"], e["comm"], e["context"], w.get("kind", ""),
               w.get("name", ""), o.get("pid", ""), o.get("comm", ""), o.get("alive", ""))))
 PY
+}
+
+# check_edges PREFIX < edges: each waiter is found by search and shows what
+# it waits on and who holds it.
+check_edges() {
+	local v=$1
+	while IFS='|' read -r id pid comm ctx kind name opid ocomm alive; do
+		keys Escape Escape 2 /
+		keys C-u "$pid" Enter
+		if ! has "Task $pid $comm"; then fail "$v$id: / $pid selects $pid $comm"; show; continue; fi
+		pass "$v$id: / $pid selects $pid $comm"
+		if detail | grep -qE "(WAITS|SPINS) ON +$kind "; then pass "$v$id: $pid waits on a $kind"
+		else fail "$v$id: $pid waits on a $kind"; show; fi
+		if detail | grep -qF -- "$name"; then pass "$v$id: $pid's lock is named '$name'"
+		else fail "$v$id: $pid's lock is named '$name'"; fi
+		if [ -n "$opid" ] && [ "$alive" = True ]; then
+			if detail | grep -qE "(held|run|woken) by +$opid $ocomm"; then pass "$v$id: holder $opid $ocomm shown"
+			else fail "$v$id: holder $opid $ocomm shown"; show; fi
+		elif [ -n "$opid" ]; then
+			if detail | grep -qE "owner exited: pid $opid|$opid $ocomm.*EXITED"; then pass "$v$id: exited holder $opid shown"
+			else fail "$v$id: exited holder $opid shown"; show; fi
+		fi
+	done
+}
 
 cd "$tmp" || exit 1
 stty_file=$tmp/stty
@@ -132,23 +160,7 @@ expect "export names both locks of the cycle" sh -c "grep -q '$a_lock' '$f' && g
 expect "no temporary file left" sh -c "! ls '$tmp' | grep -q kdlview-XXXX; ! ls -a '$tmp' | grep -q '\.kdlview-'"
 
 # 6. Every scenario's waiter is reachable by search and shows what it waits on
-while IFS='|' read -r id pid comm ctx kind name opid ocomm alive; do
-	keys Escape Escape 2 /
-	keys C-u "$pid" Enter
-	if ! has "Task $pid $comm"; then fail "$id: / $pid selects $pid $comm"; show; continue; fi
-	pass "$id: / $pid selects $pid $comm"
-	if detail | grep -qE "(WAITS|SPINS) ON +$kind "; then pass "$id: $pid waits on a $kind"
-	else fail "$id: $pid waits on a $kind"; show; fi
-	if detail | grep -qF -- "$name"; then pass "$id: $pid's lock is named '$name'"
-	else fail "$id: $pid's lock is named '$name'"; fi
-	if [ -n "$opid" ] && [ "$alive" = True ]; then
-		if detail | grep -qE "(held|run|woken) by +$opid $ocomm"; then pass "$id: holder $opid $ocomm shown"
-		else fail "$id: holder $opid $ocomm shown"; show; fi
-	elif [ -n "$opid" ]; then
-		if detail | grep -qE "owner exited: pid $opid|$opid $ocomm.*EXITED"; then pass "$id: exited holder $opid shown"
-		else fail "$id: exited holder $opid shown"; show; fi
-	fi
-done < "$tmp/edges"
+edges_of "$truth" | check_edges ""
 
 # 7. Themes, help, resize
 keys Escape
@@ -180,4 +192,15 @@ kpid=$(pgrep -P "$(T list-panes -t k -F '#{pane_pid}')" -x kdlview | head -1)
 for i in $(seq 50); do [ -f "$tmp/stty.after" ] && break; sleep 0.1; done
 expect "SIGTERM: terminal settings restored" cmp -s "$tmp/stty.before" "$tmp/stty.after"
 expect "SIGTERM: exit status 143" grep -q "rc=143" "$tmp/rc"
+
+# 10. The other sample variants (when unpacked): every scenario's waiter
+for vdir in "$KDL_SAMPLES"/*/; do
+	v=$(basename "$vdir")
+	[ "$v" = 6.1-orc ] && continue
+	[ -f "$vdir/vmcore.kdump" ] && [ -f "$TOP/samples/$v/expected.json" ] || continue
+	T kill-session -t k 2>/dev/null
+	T new-session -d -s k -x 120 -y 40 "'$KDLVIEW' '$vdir/vmcore.kdump' '$vdir/vmlinux'; sleep 600"
+	if ! wait_for "Findings" 60; then fail "$v: first screen within 60 s"; show; continue; fi
+	edges_of "$TOP/samples/$v/expected.json" | check_edges "$v: "
+done
 done_testing
