@@ -312,7 +312,19 @@ static void fill_dump_info(struct kdl_analysis *an)
 	struct kdl_dump_info *d = &an->model->dump;
 	const char *rel = an->dump ? kdl_dump_release(an->dump) : NULL;
 
-	d->release = dup_or_null(rel ? rel : kdl_debuginfo_release(an->di));
+	{
+		char buf[80];
+
+		/* the dump's own memory when its header did not say */
+		if (!rel && kdl_kernel_uts(an->kernel, "release", buf, sizeof(buf)))
+			d->release = strdup(buf);
+		if (kdl_kernel_uts(an->kernel, "version", buf, sizeof(buf)))
+			d->version = strdup(buf);
+		if (kdl_kernel_uts(an->kernel, "nodename", buf, sizeof(buf)))
+			d->hostname = strdup(buf);
+	}
+	if (!d->release)
+		d->release = dup_or_null(rel ? rel : kdl_debuginfo_release(an->di));
 	d->machine = strdup("x86_64");
 	d->format = strdup(an->dump ? kdl_dump_format(an->dump) :
 			   an->img && an->img->format ? an->img->format : "image");

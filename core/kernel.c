@@ -914,6 +914,34 @@ struct kdl_error *kdl_kernel_read_log(struct kdl_kernel *k, char **text, size_t 
 	return NULL;
 }
 
+bool kdl_kernel_uts(struct kdl_kernel *k, const char *field, char *buf, size_t len)
+{
+	char member[64], raw[65];
+	uint64_t base, off, size;
+	struct kdl_error *err;
+
+	if (!k->di || !len || !kdl_debuginfo_symbol_addr(k->di, "init_uts_ns", &base))
+		return false;
+	snprintf(member, sizeof(member), "name.%s", field);
+	err = kdl_debuginfo_member_offset(k->di, "struct uts_namespace", member, &off);
+	if (!err)
+		err = kdl_debuginfo_member_size(k->di, "struct uts_namespace", member, &size);
+	if (err) {
+		kdl_error_destroy(err);
+		return false;
+	}
+	if (size > sizeof(raw) - 1)
+		size = sizeof(raw) - 1;
+	err = kdl_target_read(k->t, base + off, raw, size);
+	if (err) {
+		kdl_error_destroy(err);
+		return false;
+	}
+	raw[size] = '\0';
+	kdl_sanitize(raw, strlen(raw), buf, len);
+	return buf[0] != '\0';
+}
+
 int64_t kdl_kernel_crash_time(struct kdl_kernel *k)
 {
 	uint64_t v;

@@ -99,6 +99,10 @@ struct kdl_error *kdl_kernel_load_module_dwarf(struct kdl_kernel *k, const char 
  * "[    1.234567] message\n", sanitised; *text is malloc'd (caller frees). */
 struct kdl_error *kdl_kernel_read_log(struct kdl_kernel *k, char **text, size_t *len);
 
+/* A field of init_uts_ns.name ("release", "version", "nodename", "machine")
+ * read from the dump's memory, sanitised into buf; false when unreadable. */
+bool kdl_kernel_uts(struct kdl_kernel *k, const char *field, char *buf, size_t len);
+
 /* Wall-clock seconds at dump time (timekeeper), -1 when unknown. */
 int64_t kdl_kernel_crash_time(struct kdl_kernel *k);
 

@@ -108,7 +108,11 @@ static void text_header(FILE *out, const struct kdl_model *m)
 		if (!strcmp(m->tasks[i].state, "UN"))
 			nblocked++;
 	format_time(d->crash_time, date, sizeof(date));
+	if (d->hostname)
+		fprintf(out, "    NODENAME: %s\n", d->hostname);
 	fprintf(out, "     RELEASE: %s\n", d->release ? d->release : "unknown");
+	if (d->version)
+		fprintf(out, "     VERSION: %s\n", d->version);
 	fprintf(out, "     MACHINE: %s\n", d->machine ? d->machine : "unknown");
 	fprintf(out, "      FORMAT: %s%s\n", d->format ? d->format : "unknown",
 		d->has_vmcoreinfo ? "" : " (no VMCOREINFO)");
