@@ -47,28 +47,19 @@ static bool on_screen(const char *s)
 	return false;
 }
 
-int main(void)
+static void run_variant(const char *variant, const char *dir)
 {
-	const char *dir = kdl_test_sample_dir("6.1-orc");
-	if (!dir) {
-		kdl_test_skip("6.1-orc sample not unpacked (make samples)");
-		return kdl_test_done();
-	}
-	if (getenv("TOP") && chdir(getenv("TOP")) != 0)
-		return 1;
-	setlocale(LC_ALL, "C.UTF-8");
-	setenv("TERM", "xterm-256color", 1);
-	setenv("LINES", "50", 1);
-	setenv("COLUMNS", "140", 1);
-
-	/* The cycles of the truth: "id|pid pid ...|comm comm ..." */
-	FILE *p = popen("python3 -c 'import json,sys\n"
-			"d=json.load(open(\"samples/6.1-orc/expected.json\"))\n"
-			"for s in d[\"scenarios\"]:\n"
-			"  c={e[\"pid\"]:e[\"comm\"] for e in s[\"edges\"]}\n"
-			"  for cy in s.get(\"cycles\") or []:\n"
-			"    print(s[\"id\"]+\"|\"+\" \".join(\"%d %s\"%(x,c.get(x,\"?\")) for x in cy))'",
-			"r");
+	char cmd[1024];
+	/* The cycles of the truth: "id|pid comm pid comm ..." */
+	snprintf(cmd, sizeof(cmd),
+		 "python3 -c 'import json,sys\n"
+		 "d=json.load(open(\"samples/%s/expected.json\"))\n"
+		 "for s in d[\"scenarios\"]:\n"
+		 "  c={e[\"pid\"]:e[\"comm\"] for e in s[\"edges\"]}\n"
+		 "  for cy in s.get(\"cycles\") or []:\n"
+		 "    print(s[\"id\"]+\"|\"+\" \".join(\"%%d %%s\"%%(x,c.get(x,\"?\")) for x in cy))'",
+		 variant);
+	FILE *p = popen(cmd, "r");
 	char cycles[32][256];
 	int ncycles = 0;
 	while (p && ncycles < 32 && fgets(cycles[ncycles], sizeof(cycles[0]), p)) {
@@ -77,16 +68,16 @@ int main(void)
 	}
 	if (p)
 		pclose(p);
-	KDL_CHECK(ncycles >= 5, "expected.json lists the sample's cycles (%d)", ncycles);
+	KDL_CHECK(ncycles >= 5, "%s: expected.json lists the sample's cycles (%d)", variant, ncycles);
 
 	char vmcore[1024], vmlinux[1024];
-	snprintf(vmcore, sizeof(vmcore), "%s/vmcore.kdump", dir);
-	snprintf(vmlinux, sizeof(vmlinux), "%s/vmlinux", dir);
+	snprintf(vmcore, sizeof(vmcore), "%.900s/vmcore.kdump", dir);
+	snprintf(vmlinux, sizeof(vmlinux), "%.900s/vmlinux", dir);
 	struct kdl_open_options oo = { 0 };
 	struct kdl_analysis *an = NULL;
 	struct kdl_error *err = kdl_analysis_open(vmcore, vmlinux, &oo, &an);
-	if (!kdl_test_ok(err, "open the 6.1-orc sample"))
-		return kdl_test_done();
+	if (!kdl_test_ok(err, "%s: open the sample", variant))
+		return;
 	struct kdl_tui_source src;
 	kdl_tui_source_init(&src, an);
 
@@ -94,15 +85,16 @@ int main(void)
 	SCREEN *scr = newterm(NULL, out, in);
 	if (!scr) {
 		kdl_test_skip("newterm failed");
-		return kdl_test_done();
+		kdl_analysis_destroy(an);
+		return;
 	}
 	set_term(scr);
 	struct kdl_tui_options o = { .focus_pid = -1 };
 	char e[256];
 	tui = kdl_tui_create(&src, &o, e, sizeof(e));
-	KDL_CHECK(tui != NULL, "TUI on the sample (%s)", tui ? "" : e);
+	KDL_CHECK(tui != NULL, "%s: TUI on the sample (%s)", variant, tui ? "" : e);
 	if (!tui)
-		return kdl_test_done();
+		return;
 	kdl_tui_screen_init(tui);
 	const struct kdl_model *m = src.model;
 
@@ -138,7 +130,7 @@ int main(void)
 			found = all;
 			keys("\033");
 		}
-		if (!KDL_CHECK(found, "cycle %s (%s%s): a finding's graph shows all its tasks", id, want[0],
+		if (!KDL_CHECK(found, "%s: cycle %s (%s%s): a finding's graph shows all its tasks", variant, id, want[0],
 			       nw > 1 ? ", ..." : "") && getenv("KDL_TUI_SHOW")) {
 			keys("\033\0331");
 			for (int y = 0; y < srows; y++)
@@ -161,7 +153,7 @@ int main(void)
 		keys("e\033");
 	}
 	keys("2a/kworker\n\033L\033?\033");
-	KDL_CHECK(!tui->quit, "walked every finding, graph node and detail row");
+	KDL_CHECK(!tui->quit, "%s: walked every finding, graph node and detail row", variant);
 
 	/* A storm of random keys (no quit, no export) at random sizes. */
 	static const int pool[] = { 'j', 'k', 'h', 'l', 'g', 'o', 'n', 'N', '\n', '\t', 'a', 's', 'S',
@@ -181,11 +173,11 @@ int main(void)
 			kdl_tui_key(tui, 27);
 		kdl_tui_draw(tui);
 	}
-	KDL_CHECK(!tui->quit, "3000 random keys at random sizes: no crash");
+	KDL_CHECK(!tui->quit, "%s: 3000 random keys at random sizes: no crash", variant);
 	resizeterm(50, 140);
 	keys("\033\033");
 	keys("q");
-	KDL_CHECK(tui->quit, "q quits");
+	KDL_CHECK(tui->quit, "%s: q quits", variant);
 
 	kdl_tui_destroy(tui);
 	endwin();
@@ -193,5 +185,29 @@ int main(void)
 	fclose(out);
 	fclose(in);
 	kdl_analysis_destroy(an);
+}
+
+int main(void)
+{
+	if (getenv("TOP") && chdir(getenv("TOP")) != 0)
+		return 1;
+	setlocale(LC_ALL, "C.UTF-8");
+	setenv("TERM", "xterm-256color", 1);
+	setenv("LINES", "50", 1);
+	setenv("COLUMNS", "140", 1);
+	static const char *const variants[] = { "6.1-orc", "6.1-fp", "6.12-lockdep", "6.12-rt" };
+	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+		const char *dir = kdl_test_sample_dir(variants[i]);
+		char truth[256];
+		snprintf(truth, sizeof(truth), "samples/%s/expected.json", variants[i]);
+		if (!dir || access(truth, R_OK) != 0) {
+			if (i == 0)
+				kdl_test_skip("6.1-orc sample not unpacked (make samples)");
+			continue;
+		}
+		char d[1024];
+		snprintf(d, sizeof(d), "%s", dir); /* kdl_test_sample_dir's buffer is static */
+		run_variant(variants[i], d);
+	}
 	return kdl_test_done();
 }
