@@ -4,7 +4,7 @@
 # command to run and exits 1.
 set -eu
 pkgs="build-essential pkg-config libkdumpfile-dev libdw-dev libelf-dev libncurses-dev
-zlib1g-dev tmux clang valgrind python3 python3-jsonschema python3-drgn crash xz-utils"
+tmux clang valgrind python3 python3-jsonschema python3-drgn crash xz-utils binutils"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
