@@ -501,7 +501,7 @@ static void draw_header(struct kdl_tui *t)
 	for (int level = 0; level < 5; level++) {
 		snprintf(rel, sizeof(rel), " %.100s%s%.20s", di->release ? di->release : "unknown release",
 			 di->machine && level < 3 ? " " : "", di->machine && level < 3 ? di->machine : "");
-		if (di->hostname && level < 1)
+		if (di->hostname && *di->hostname && strcmp(di->hostname, "(none)") && level < 1)
 			snprintf(host, sizeof(host), "host %.100s", di->hostname);
 		else
 			host[0] = 0;
