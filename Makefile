@@ -25,7 +25,7 @@ endif
 # -Icore/stubs comes last: a stub header is used only while the real one is missing
 ALL_CFLAGS  = $(WFLAGS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -I. -Icore/stubs -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
-LIBS        = $(PKG_LIBS) -lm
+LIBS        = $(PKG_LIBS) -lz -lm  # zlib: gzip memory images of tests/fuzz
 
 # Core sources. Stubs in core/stubs/X.c stand in for core/X.c until the owner
 # of core/X.c commits it.

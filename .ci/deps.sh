@@ -4,7 +4,8 @@
 # command to run and exits 1.
 set -eu
 pkgs="build-essential pkg-config libkdumpfile-dev libdw-dev libelf-dev libncurses-dev
-tmux clang valgrind python3 python3-jsonschema python3-drgn crash xz-utils binutils"
+tmux clang valgrind python3 python3-jsonschema python3-drgn crash xz-utils binutils
+zlib1g-dev"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
