@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.join(HERE, "scale"))
 sys.dont_write_bytecode = True
 import gen  # noqa: E402  (the scale generator: scenario table and builder)
 
-PKG = {"valgrind": "valgrind", "crash": "crash", "tmux": "tmux"}
+PKG = {"valgrind": "valgrind", "crash": "crash", "tmux": "tmux", "/usr/bin/time": "time"}
 
 
 def log(*a):
@@ -56,27 +56,33 @@ def ensure_tools():
 
 
 def timed(argv, stdout=subprocess.DEVNULL, timeout=1800, stdin=subprocess.DEVNULL):
-    """Run argv; return (rc, wall s, user+sys s, peak RSS MB) of that child alone."""
+    """Run argv under /usr/bin/time; return (rc, wall s, user+sys s, peak RSS MB).
+    (getrusage of a child from this process would count the Python parent's
+    memory as the child's peak: Linux keeps the pre-exec high-water mark.)"""
+    fd, tf = tempfile.mkstemp(prefix="kdlbench")
+    os.close(fd)
     t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE, stdin=stdin,
-                         start_new_session=True)
-    deadline = t0 + timeout
-    while True:
-        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            os.killpg(p.pid, signal.SIGKILL)
-            pid, status, ru = os.wait4(p.pid, 0)
-            return None, timeout, None, None
-        time.sleep(0.002)
+    p = subprocess.Popen(["/usr/bin/time", "-o", tf, "-f", "%U %S %M"] + argv, stdout=stdout,
+                         stderr=subprocess.PIPE, stdin=stdin, start_new_session=True)
+    try:
+        _, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
+        os.unlink(tf)
+        return None, timeout, None, None
     wall = time.perf_counter() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    err = p.stderr.read().decode("utf-8", "replace")
-    p.stderr.close()
+    cpu = rss = None
+    try:
+        last = open(tf).read().strip().splitlines()[-1].split()
+        cpu, rss = float(last[0]) + float(last[1]), int(last[2]) / 1024.0
+    except (IndexError, ValueError):
+        pass
+    os.unlink(tf)
     if p.returncode not in (0, 5):
-        log("%s: rc=%d %s" % (os.path.basename(argv[0]), p.returncode, err.strip()[-300:]))
-    return p.returncode, wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0
+        log("%s: rc=%d %s" % (os.path.basename(argv[0]), p.returncode,
+                             err.decode("utf-8", "replace").strip()[-300:]))
+    return p.returncode, wall, cpu, rss
 
 
 def kdl_report(core, vml, runs):
@@ -198,8 +204,15 @@ def fmt(v, f="%.2f"):
 
 
 def main():
+    global KDLVIEW
     if not os.access(KDLVIEW, os.X_OK):
         sys.exit("bench: %s missing (make)" % KDLVIEW)
+    # measure a copy: a rebuild during the run must not change (or remove) it
+    os.makedirs(OUT, exist_ok=True)
+    snap = os.path.join(OUT, "kdlview-under-test")
+    shutil.copy2(KDLVIEW, snap + ".tmp")
+    os.replace(snap + ".tmp", snap)
+    KDLVIEW = snap
     ensure_tools()
     os.makedirs(os.path.join(OUT, "results"), exist_ok=True)
     only = os.environ.get("BENCH_DUMPS", "").split()
