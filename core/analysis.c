@@ -577,7 +577,19 @@ struct kdl_error *kdl_analysis_task_frames(struct kdl_analysis *an, size_t idx)
 	return unwind_task(an, idx);
 }
 
-static void resolve_frames(struct kdl_analysis *an, struct kdl_frame *f, size_t n)
+/* The address to look up for frame i: a return address points after the
+ * call, so look up the call (pc - 1). Exact pcs: a CPU's first frame (saved
+ * RIP) and the frame an exception/interrupt entry stub (asm_*) interrupted;
+ * a sleeping task's first frame is a return address (inactive_task_frame). */
+static uint64_t lookup_pc(const struct kdl_frame *f, size_t i, bool sleeping)
+{
+	bool ret = i == 0 ? sleeping
+			  : !(f[i - 1].function && !strncmp(f[i - 1].function, "asm_", 4));
+
+	return ret && f[i].pc ? f[i].pc - 1 : f[i].pc;
+}
+
+static void resolve_frames(struct kdl_analysis *an, struct kdl_frame *f, size_t n, bool sleeping)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct kdl_srcloc loc[16];
@@ -585,14 +597,47 @@ static void resolve_frames(struct kdl_analysis *an, struct kdl_frame *f, size_t 
 
 		if (f[i].file || !f[i].function)
 			continue;
-		/* a return address points after the call: look up the call */
-		k = kdl_debuginfo_lines(an->di, i > 0 && f[i].pc ? f[i].pc - 1 : f[i].pc, loc, 16);
+		k = kdl_debuginfo_lines(an->di, lookup_pc(f, i, sleeping), loc, 16);
 		if (!k)
 			continue;
 		/* the outermost entry is the frame's own function */
 		f[i].file = loc[k - 1].file;
 		f[i].line = loc[k - 1].line;
 	}
+}
+
+size_t kdl_analysis_frame_inlines(struct kdl_analysis *an, int task, int cpu, size_t frame,
+				  struct kdl_inline *out, size_t max)
+{
+	const struct kdl_model *m = an->model;
+	const struct kdl_frame *f;
+	struct kdl_srcloc loc[16];
+	size_t nf, k, n = 0;
+	bool sleeping = false;
+
+	if (task >= 0 && (size_t)task < m->ntasks) {
+		f = m->tasks[task].frames;
+		nf = m->tasks[task].nframes;
+		sleeping = !m->tasks[task].on_cpu;
+	} else if (task < 0 && cpu >= 0 && (size_t)cpu < m->ncpus) {
+		f = m->cpus[cpu].frames;
+		nf = m->cpus[cpu].nframes;
+	} else {
+		return 0;
+	}
+	if (frame >= nf || !f[frame].function || !f[frame].pc)
+		return 0;
+	k = kdl_debuginfo_lines(an->di, lookup_pc(f, frame, sleeping), loc, 16);
+	/* loc[k - 1] is the frame's own function */
+	for (size_t i = 0; i + 1 < k && n < max; i++) {
+		if (!loc[i].function)
+			continue;
+		out[n].function = loc[i].function;
+		out[n].file = loc[i].file;
+		out[n].line = loc[i].line;
+		n++;
+	}
+	return n;
 }
 
 struct kdl_error *kdl_analysis_resolve_lines(struct kdl_analysis *an, int task, int cpu)
@@ -607,11 +652,12 @@ struct kdl_error *kdl_analysis_resolve_lines(struct kdl_analysis *an, int task, 
 		err = unwind_task(an, (size_t)task);
 		if (err)
 			return err;
-		resolve_frames(an, m->tasks[task].frames, m->tasks[task].nframes);
+		resolve_frames(an, m->tasks[task].frames, m->tasks[task].nframes,
+			       !m->tasks[task].on_cpu);
 		return NULL;
 	}
 	if (cpu >= 0 && (size_t)cpu < m->ncpus)
-		resolve_frames(an, m->cpus[cpu].frames, m->cpus[cpu].nframes);
+		resolve_frames(an, m->cpus[cpu].frames, m->cpus[cpu].nframes, false);
 	return NULL;
 }
 

@@ -76,6 +76,19 @@ struct kdl_error *kdl_analysis_task_frames(struct kdl_analysis *an, size_t idx);
  * cpu >= 0) are resolved. */
 struct kdl_error *kdl_analysis_resolve_lines(struct kdl_analysis *an, int task, int cpu);
 
+/* The functions inlined at frame `frame` of task `task` (or of CPU `cpu` when
+ * task < 0), innermost first, each with the file:line inside it; the frame's
+ * own (outer) function is not included. Returns the count, 0 when none or
+ * unknown. Strings are owned by the analysis. Computed on demand from DWARF;
+ * the frame lists themselves never change. */
+struct kdl_inline {
+	const char *function;
+	const char *file;
+	int line;
+};
+size_t kdl_analysis_frame_inlines(struct kdl_analysis *an, int task, int cpu, size_t frame,
+				  struct kdl_inline *out, size_t max);
+
 void kdl_analysis_destroy(struct kdl_analysis *an);
 
 #endif

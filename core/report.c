@@ -264,10 +264,14 @@ static void json_addr(FILE *out, uint64_t a)
 	fprintf(out, "\"0x%" PRIx64 "\"", a);
 }
 
-static void json_frames(FILE *out, const struct kdl_frame *f, size_t n, const char *indent)
+static void json_frames(FILE *out, struct kdl_analysis *an, int task, int cpu,
+			const struct kdl_frame *f, size_t n, const char *indent)
 {
 	fputc('[', out);
 	for (size_t i = 0; i < n; i++) {
+		struct kdl_inline inl[8];
+		size_t ninl = kdl_analysis_frame_inlines(an, task, cpu, i, inl, 8);
+
 		fprintf(out, "%s\n%s  {\"pc\": ", i ? "," : "", indent);
 		json_addr(out, f[i].pc);
 		fputs(", \"sp\": ", out);
@@ -282,14 +286,31 @@ static void json_frames(FILE *out, const struct kdl_frame *f, size_t n, const ch
 			fprintf(out, ", \"line\": %d", f[i].line);
 		else
 			fputs(", \"line\": null", out);
-		fprintf(out, ", \"context\": \"%s\", \"reliable\": %s}", kdl_ctx_name(f[i].context),
+		fprintf(out, ", \"context\": \"%s\", \"reliable\": %s", kdl_ctx_name(f[i].context),
 			f[i].reliable ? "true" : "false");
+		/* inlined callers at this pc, innermost first (DWARF) */
+		if (ninl) {
+			fputs(", \"inlined\": [", out);
+			for (size_t k = 0; k < ninl; k++) {
+				fputs(k ? ", {\"function\": " : "{\"function\": ", out);
+				json_str(out, inl[k].function);
+				fputs(", \"file\": ", out);
+				json_str(out, inl[k].file);
+				if (inl[k].line > 0)
+					fprintf(out, ", \"line\": %d}", inl[k].line);
+				else
+					fputs(", \"line\": null}", out);
+			}
+			fputc(']', out);
+		}
+		fputc('}', out);
 	}
 	fprintf(out, "%s]", n ? "\n    " : "");
 	(void)indent;
 }
 
-static void write_json(FILE *out, const struct kdl_model *m, const struct kdl_report_options *o)
+static void write_json(FILE *out, struct kdl_analysis *an, const struct kdl_model *m,
+		       const struct kdl_report_options *o)
 {
 	const struct kdl_dump_info *d = &m->dump;
 	bool first = true;
@@ -331,7 +352,7 @@ static void write_json(FILE *out, const struct kdl_model *m, const struct kdl_re
 			fputs("null", out);
 		kdl_report_locks_json_task(out, m, i);
 		fputs(",\n    \"frames\": ", out);
-		json_frames(out, t->frames, t->nframes, "   ");
+		json_frames(out, an, (int)i, -1, t->frames, t->nframes, "   ");
 		fputs("}", out);
 	}
 	fputs("\n  ],\n  \"cpus\": [", out);
@@ -346,7 +367,7 @@ static void write_json(FILE *out, const struct kdl_model *m, const struct kdl_re
 		fprintf(out, ", \"context\": \"%s\"", kdl_ctx_name(cp->context));
 		kdl_report_locks_json_cpu(out, m, c);
 		fputs(",\n    \"frames\": ", out);
-		json_frames(out, cp->frames, cp->nframes, "   ");
+		json_frames(out, an, -1, (int)c, cp->frames, cp->nframes, "   ");
 		fputs("}", out);
 	}
 	fputs("\n  ]", out);
@@ -375,7 +396,7 @@ struct kdl_error *kdl_report_write(struct kdl_analysis *an, const struct kdl_rep
 		write_md(out, m, opts);
 		break;
 	case KDL_REPORT_JSON:
-		write_json(out, m, opts);
+		write_json(out, an, m, opts);
 		break;
 	case KDL_REPORT_DOT:
 		write_dot(out, m, opts);
