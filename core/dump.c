@@ -33,6 +33,7 @@ struct kdl_dump {
 	char *path;
 	int fd;
 	kdump_ctx_t *ctx;
+	bool diskdump;        /* kdump-compressed: ctx must not be kdump_free()d */
 	struct kdl_target *target;
 	char format[32];
 	char *release;
@@ -744,14 +745,11 @@ struct kdl_error *kdl_dump_open(const char *path, const char *arch, struct kdl_d
 	 * searched linearly on every read, so a small one is much faster (32
 	 * pages: 10k-task dump 0.75 -> 0.5 s; it needs at least ~8). */
 	kdump_set_number_attr(d->ctx, "cache.size", 32);
+	d->diskdump = flat || !memcmp(hdr, "KDUMP   ", 8) || !memcmp(hdr, "DISKDUMP", 8);
 	ks = kdump_open_fd(d->ctx, fd);
 	if (ks != KDUMP_OK) {
 		const char *m = kdump_get_err(d->ctx);
 
-		/* libkdumpfile 0.5.1 crashes freeing a context whose kdump-compressed
-		 * open failed: leak it (the program ends with this error anyway) */
-		if (flat || !memcmp(hdr, "KDUMP   ", 8) || !memcmp(hdr, "DISKDUMP", 8))
-			d->ctx = NULL;
 
 		if (m && strstr(m, "Unknown file format"))
 			err = kdl_error_create(KDL_ERR_INPUT, "%s: not a crash dump (unknown file "
@@ -839,12 +837,28 @@ fail:
 	return err;
 }
 
+/* libkdumpfile 0.5.1's kdump_free() reads and writes freed memory on every
+ * kdump-compressed context (valgrind shows it on a plain open + free) and
+ * crashes on one whose open failed. Such contexts are parked here instead,
+ * still reachable, until the process ends. */
+static void park_ctx(kdump_ctx_t *ctx)
+{
+	/* volatile: the stores must stay for the pointers to stay reachable */
+	static kdump_ctx_t *volatile parked[256];
+	static size_t nparked;
+
+	if (nparked < sizeof(parked) / sizeof(parked[0]))
+		parked[nparked++] = ctx;
+}
+
 void kdl_dump_destroy(struct kdl_dump *d)
 {
 	if (!d)
 		return;
 	kdl_target_destroy(d->target);
-	if (d->ctx)
+	if (d->ctx && d->diskdump)
+		park_ctx(d->ctx);
+	else if (d->ctx)
 		kdump_free(d->ctx);
 	if (d->fd >= 0)
 		close(d->fd);
