@@ -1431,6 +1431,8 @@ static bool code_refers(struct kdl_lk *s, uint64_t pc, uint64_t target,
 	for (size_t i = 0; i < *ncache; i++)
 		if (cache[i].fn == sym.addr && cache[i].target == target)
 			return cache[i].yes;
+	if (*ncache >= KDL_LK_MAX_CODEREFS)
+		return false; /* bound the work on a dump full of odd frames */
 	/* module symbols from kallsyms carry no size: look at the first 2 KiB */
 	len = sym.size ? sym.size : 2048;
 	if (len > 65536)
@@ -1456,7 +1458,7 @@ static bool code_refers(struct kdl_lk *s, uint64_t pc, uint64_t target,
 		kdl_error_destroy(err);
 		free(code);
 	}
-	if (*ncache < 256) {
+	if (*ncache < KDL_LK_MAX_CODEREFS) {
 		cache[*ncache].fn = sym.addr;
 		cache[*ncache].target = target;
 		cache[*ncache].yes = yes;
@@ -1477,6 +1479,8 @@ static const struct kdl_lk_fnvars *fn_vars(struct kdl_lk *s, const struct kdl_sy
 	for (size_t i = 0; i < s->nfnvars; i++)
 		if (s->fnvars[i].fn == fn->addr)
 			return &s->fnvars[i];
+	if (s->nfnvars >= KDL_LK_MAX_CODEREFS)
+		return NULL;
 	nf = realloc(s->fnvars, (s->nfnvars + 1) * sizeof(*nf));
 	if (!nf)
 		return NULL;
@@ -1828,7 +1832,7 @@ struct kdl_error *kdl_locks_analyse(struct kdl_locks_ctx *ctx, struct kdl_model 
 	s.taddr = calloc(nt + 1, sizeof(*s.taddr));
 	s.stacks = calloc(nt + 1, sizeof(*s.stacks));
 	s.worker = calloc(nt + 1, sizeof(*s.worker));
-	cache = calloc(256, sizeof(*cache));
+	cache = calloc(KDL_LK_MAX_CODEREFS, sizeof(*cache));
 	if (!s.taddr || !s.stacks || !s.worker || !cache) {
 		err = kdl_error_create(KDL_ERR_NOMEM, "lock analysis: out of memory");
 		goto out;

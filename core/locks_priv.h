@@ -17,6 +17,7 @@
 #define KDL_LK_MAX_SCAN 4096      /* bytes of stack scanned for a waiter */
 #define KDL_LK_MAX_FRAMES 32      /* frames looked at for classification */
 #define KDL_LK_MAX_HELD 64        /* lockdep held_locks read per task */
+#define KDL_LK_MAX_CODEREFS 1024  /* functions whose code is read for inference */
 
 struct kdl_lk_stack {
 	uint64_t lo, hi;
