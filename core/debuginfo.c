@@ -1174,6 +1174,29 @@ static size_t lines_uncached(struct kdl_debuginfo *di, uint64_t pc, struct kdl_s
 		dwarf_lineno(line, &lineno);
 	}
 	nscopes = dwarf_getscopes(&cu, link, &scopes);
+	/* dwarf_getscopes() continues past the innermost inlined instance with
+	 * the scopes of its abstract definition; the concrete chain of callers
+	 * comes from dwarf_getscopes_die() on that innermost function scope (as
+	 * eu-addr2line -i does). */
+	for (int i = 0; i < nscopes; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+
+		if (tag == DW_TAG_inlined_subroutine) {
+			Dwarf_Die *chain = NULL;
+			int nchain = dwarf_getscopes_die(&scopes[i], &chain);
+
+			if (nchain > 0) {
+				free(scopes);
+				scopes = chain;
+				nscopes = nchain;
+			} else {
+				free(chain);
+			}
+			break;
+		}
+		if (tag == DW_TAG_subprogram)
+			break;
+	}
 	/* innermost first: each inlined_subroutine scope is a frame whose
 	 * location is (file, line) and whose caller is at its call_file/line */
 	for (int i = 0; i < nscopes && n < max; i++) {
