@@ -113,11 +113,20 @@ static int row_of(const char *s)
 	return find_row(s, NULL);
 }
 
-static struct kdl_error *fx_export(void *arg, enum kdl_report_format fmt, int pid, FILE *out)
+/* The fixture's report: one line naming the format and pid; like
+ * kdl_report_write_file(), it never replaces a file unless asked to. */
+static struct kdl_error *fx_export(void *arg, enum kdl_report_format fmt, int pid, const char *path,
+				   bool overwrite)
 {
 	(void)arg;
 	static const char *const names[] = { "text", "md", "json", "dot" };
+	if (!overwrite && access(path, F_OK) == 0)
+		return kdl_error_create(KDL_ERR_USAGE, "%s exists", path);
+	FILE *out = fopen(path, "w");
+	if (!out)
+		return kdl_error_create(KDL_ERR_IO, "%s: cannot write", path);
 	fprintf(out, "fixture report format=%s pid=%d\n", names[fmt], pid);
+	fclose(out);
 	return NULL;
 }
 

@@ -1,12 +1,10 @@
 /* tui/export.c - `e`/`E`: write the selection or the whole analysis to a
- * report file through core/report (via the source's export function).
- * The file appears complete or not at all: it is written to a temporary
- * file in the same directory and then linked/renamed into place; an
- * existing file is replaced only after the user confirmed. */
+ * report file through core/report (kdl_report_write_file() via the source's
+ * export function: the file appears complete or not at all). The path is
+ * asked for with a default that names no existing file; an existing file is
+ * replaced only after the user confirmed. */
 #include "tui_int.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -112,80 +110,6 @@ void kdl_export_begin(struct kdl_tui *t, bool all)
 	t->status[0] = 0;
 }
 
-int kdl_export_write(struct kdl_tui *t, const char *path, bool all, bool overwrite,
-		     char *msg, size_t msgsize)
-{
-	char tmp[600];
-	if (snprintf(tmp, sizeof(tmp), "%s.kdlview-XXXXXX", path) >= (int)sizeof(tmp)) {
-		snprintf(msg, msgsize, "path too long");
-		return ENAMETOOLONG;
-	}
-	if (!overwrite && access(path, F_OK) == 0) {
-		snprintf(msg, msgsize, "%.300s exists", path);
-		return EEXIST;
-	}
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		int e = errno;
-		snprintf(msg, msgsize, "cannot create a file next to %.300s: %s", path, strerror(e));
-		return e;
-	}
-	mode_t um = umask(0);
-	umask(um);
-	fchmod(fd, 0666 & ~um);
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		int e = errno;
-		close(fd);
-		unlink(tmp);
-		snprintf(msg, msgsize, "%s", strerror(e));
-		return e;
-	}
-	struct kdl_error *err = t->src->export(t->src->arg, format_of(path), all ? -1 : t->export_pid, f);
-	int e = 0;
-	if (err) {
-		snprintf(msg, msgsize, "%.400s", err->msg);
-		kdl_error_destroy(err);
-		e = EIO;
-	}
-	if (fflush(f) != 0 && !e) {
-		e = errno;
-		snprintf(msg, msgsize, "write %.300s: %s", tmp, strerror(e));
-	}
-	if (!e && fsync(fileno(f)) != 0 && errno != EINVAL) {
-		e = errno;
-		snprintf(msg, msgsize, "sync %.300s: %s", tmp, strerror(e));
-	}
-	long size = ftell(f);
-	if (fclose(f) != 0 && !e) {
-		e = errno;
-		snprintf(msg, msgsize, "close %.300s: %s", tmp, strerror(e));
-	}
-	if (e) {
-		unlink(tmp);
-		return e;
-	}
-	if (overwrite) {
-		if (rename(tmp, path) != 0) {
-			e = errno;
-			unlink(tmp);
-			snprintf(msg, msgsize, "rename to %.300s: %s", path, strerror(e));
-			return e;
-		}
-	} else {
-		/* link() fails if the path appeared meanwhile: never clobbers. */
-		if (link(tmp, path) != 0) {
-			e = errno;
-			unlink(tmp);
-			snprintf(msg, msgsize, "%.300s: %s", path, strerror(e));
-			return e;
-		}
-		unlink(tmp);
-	}
-	snprintf(msg, msgsize, "Wrote %.300s (%ld bytes)", path, size);
-	return 0;
-}
-
 void kdl_export_commit(struct kdl_tui *t, bool confirmed)
 {
 	char path[512];
@@ -210,9 +134,15 @@ void kdl_export_commit(struct kdl_tui *t, bool confirmed)
 		t->plen = 0;
 		return;
 	}
-	char msg[512];
-	int e = kdl_export_write(t, path, t->export_all, confirmed, msg, sizeof(msg));
-	kdl_tui_status(t, e != 0, "%s", e ? msg : msg);
-	if (e)
-		kdl_tui_status(t, true, "Export failed: %.400s", msg);
+	struct kdl_error *e = t->src->export(t->src->arg, format_of(path),
+					     t->export_all ? -1 : t->export_pid, path, confirmed);
+	if (e) {
+		kdl_tui_status(t, true, "Export failed: %.400s", e->msg);
+		kdl_error_destroy(e);
+		return;
+	}
+	if (stat(path, &st) == 0)
+		kdl_tui_status(t, false, "Wrote %.300s (%lld bytes)", path, (long long)st.st_size);
+	else
+		kdl_tui_status(t, false, "Wrote %.300s", path);
 }

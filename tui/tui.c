@@ -1352,10 +1352,11 @@ static struct kdl_error *an_lines(void *arg, int task, int cpu)
 	return kdl_analysis_resolve_lines(arg, task, cpu);
 }
 
-static struct kdl_error *an_export(void *arg, enum kdl_report_format fmt, int pid, FILE *out)
+static struct kdl_error *an_export(void *arg, enum kdl_report_format fmt, int pid, const char *path,
+				   bool overwrite)
 {
 	struct kdl_report_options ro = { .format = fmt, .all_tasks = false, .pid = pid };
-	return kdl_report_write(arg, &ro, out);
+	return kdl_report_write_file(arg, &ro, path, overwrite);
 }
 
 void kdl_tui_source_init(struct kdl_tui_source *src, struct kdl_analysis *an)

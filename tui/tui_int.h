@@ -25,8 +25,11 @@ struct kdl_tui_source {
 	/* Each may be NULL (nothing to compute). */
 	struct kdl_error *(*task_frames)(void *arg, size_t idx);
 	struct kdl_error *(*resolve_lines)(void *arg, int task, int cpu);
-	/* Write a report of the whole analysis (pid < 0) or of one task's chain. */
-	struct kdl_error *(*export)(void *arg, enum kdl_report_format fmt, int pid, FILE *out);
+	/* Write a report of the whole analysis (pid < 0) or of one task's chain
+	 * to `path`, complete or not at all, never over an existing file unless
+	 * `overwrite` (the contract of kdl_report_write_file()). */
+	struct kdl_error *(*export)(void *arg, enum kdl_report_format fmt, int pid, const char *path,
+				    bool overwrite);
 };
 
 /* The source of a finished analysis (what kdl_tui_run() uses). */
@@ -224,10 +227,7 @@ void kdl_graph_free(struct kdl_tui *t);
 /* export.c */
 void kdl_export_begin(struct kdl_tui *t, bool all);
 void kdl_export_commit(struct kdl_tui *t, bool confirmed);
-/* Write atomically: temp file in the same directory, then rename. Refuses an
- * existing path unless overwrite. Returns 0 or an errno value; *msg says why. */
-int kdl_export_write(struct kdl_tui *t, const char *path, bool all, bool overwrite,
-		     char *msg, size_t msgsize);
+
 
 /* Life cycle used by kdl_tui_run() and the headless tests. */
 struct kdl_tui *kdl_tui_create(const struct kdl_tui_source *src,
