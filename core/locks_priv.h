@@ -89,6 +89,30 @@ void kdl_lk_sanitise(char *buf);
 char *kdl_lk_strdup(const char *s);
 char *kdl_lk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* core/locks.c: the lock registry. */
+int kdl_lk_lock_get(struct kdl_lk *s, uint64_t addr, enum kdl_lock_kind kind);
+void kdl_lk_add_waiter(struct kdl_lk *s, int li, struct kdl_ctxref who, enum kdl_mode mode);
+void kdl_lk_add_owner(struct kdl_lk *s, int li, uint64_t task_addr, enum kdl_ctx ctx,
+		      enum kdl_mode mode, enum kdl_confidence conf, const char *why);
+
+/* core/locks_waits.c: waits-on. */
+void kdl_lk_analyse_cpu(struct kdl_lk *s, size_t ci);
+void kdl_lk_analyse_task(struct kdl_lk *s, int ti);
+void kdl_lk_walk_wait_list(struct kdl_lk *s, int li);
+int kdl_lk_kworker_running(struct kdl_lk *s, uint64_t work);
+/* Is fn a scheduler, lock, sleep or wait primitive (not the caller)? */
+bool kdl_lk_is_lock_fn(const char *fn);
+
+/* core/locks_owners.c: holders. */
+struct kdl_lk_coderef {
+	uint64_t fn, target;
+	bool yes;
+};
+void kdl_lk_decode_owner(struct kdl_lk *s, int li);
+void kdl_lk_lockdep_owners(struct kdl_lk *s);
+void kdl_lk_infer_owners(struct kdl_lk *s, int li, struct kdl_lk_coderef *cache, size_t *ncache);
+void kdl_lk_infer_wakers(struct kdl_lk *s, int li);
+
 /* The function a blocked task's trace shows it waiting in (the caller of
  * the lock primitive or sleep), or NULL. */
 const char *kdl_lk_blocking_fn(const struct kdl_frame *f, size_t n);
