@@ -60,10 +60,11 @@ struct pc_bucket {
 /* Whole pages read once and kept: the analysis reads many small fields of the
  * same pages (task_structs, stacks, lock objects); each kdump_read() has a
  * fixed cost (libkdumpfile's cache lookup, and zlib when the page fell out of
- * it). 32768 pages = 128 MiB at most, filled in order (memory grows with
+ * it). 131072 pages = 512 MiB at most, filled in order (memory grows with
  * what is read; transparent huge pages spare a page fault per slot). */
-#define PAGE_CACHE 32768
-#define PC_BUCKETS (2 * PAGE_CACHE)
+#define PAGE_CACHE 131072
+#define PC_BUCKET_BITS 18
+#define PC_BUCKETS (1u << PC_BUCKET_BITS)  /* 2 * PAGE_CACHE */
 #define PC_VIRT 1
 #define PC_PHYS 3
 
@@ -416,7 +417,7 @@ static struct kdl_error *dump_read_direct(struct kdl_dump *d, uint64_t addr, voi
  * (the caller then reads just what it needs and gets the exact error). */
 static const unsigned char *cached_page(struct kdl_dump *d, uint64_t page, uint64_t kind)
 {
-	size_t i = (size_t)(((page >> 12) * 0x9e3779b97f4a7c15ull) >> 48) & (PC_BUCKETS - 1);
+	size_t i = (size_t)(((page >> 12) * 0x9e3779b97f4a7c15ull) >> (64 - PC_BUCKET_BITS));
 	unsigned char tmp[0x1000], *slot;
 	struct pc_bucket *b;
 	struct kdl_error *err;
