@@ -169,6 +169,35 @@ static struct kdl_error *check_match(struct kdl_analysis *an, const char *dump_p
 	return NULL;
 }
 
+/* The kernel's banner in the dump's memory must be the vmlinux's: catches a
+ * vmlinux of another build when VMCOREINFO has no BUILD-ID (before 5.9) or no
+ * VMCOREINFO at all. An unreadable banner proves nothing and is let pass. */
+static struct kdl_error *check_banner(struct kdl_analysis *an, const char *dump_path,
+				      const char *vmlinux_path)
+{
+	char mine[128], theirs[128], a[160], b[160];
+	uint64_t link, addr;
+	struct kdl_error *err;
+	size_t n;
+
+	if (!vmlinux_banner(an->di, &link, mine, sizeof(mine)) ||
+	    !kdl_debuginfo_symbol_addr(an->di, "linux_banner", &addr))
+		return NULL;
+	err = kdl_target_read(kdl_dump_target(an->dump), addr, theirs, sizeof(theirs));
+	if (err) {
+		kdl_error_destroy(err);
+		return NULL;
+	}
+	n = strnlen(mine, sizeof(mine));
+	if (!memcmp(mine, theirs, n < sizeof(mine) ? n + 1 : n))
+		return NULL;
+	kdl_sanitize(mine, strcspn(mine, "\n"), a, 100);
+	kdl_sanitize(theirs, strnlen(theirs, sizeof(theirs)), b, 100);
+	b[strcspn(b, "\\")] = '\0';
+	return kdl_error_create(KDL_ERR_VMLINUX, "%s does not match %s: vmlinux is '%s', the "
+				"dump's kernel is '%s'", vmlinux_path, dump_path, a, b);
+}
+
 /* ---------------------------------------------------------------- model */
 
 static char *dup_or_null(const char *s)
@@ -519,6 +548,8 @@ struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
 	err = check_match(an, dump_path, vml_path);
 	if (!err)
 		err = find_kaslr(an, dump_path, vml_path);
+	if (!err)
+		err = check_banner(an, dump_path, vml_path);
 	if (err)
 		goto fail;
 	an->target = kdl_dump_target(an->dump);

@@ -67,6 +67,12 @@ for o in 6.12-lockdep 6.12-rt 6.1-fp; do
 		break
 	fi
 done
+# no VMCOREINFO: the banner search through the page tables must not accept
+# another build's vmlinux
+if [ -f "$d/vmcore-novmcoreinfo.elf" ] && [ -f "$KDL_SAMPLES/6.1-fp/vmlinux" ]; then
+	expect "no VMCOREINFO, vmlinux of another build" 4 "6.1-fp/vmlinux does not match .*vmcore-novmcoreinfo.elf" \
+		"$K" --report "$d/vmcore-novmcoreinfo.elf" "$KDL_SAMPLES/6.1-fp/vmlinux"
+fi
 # truncated dumps: a one-line error (3) or a report marked partial (5), never a crash
 for f in vmcore.kdump vmcore.qemu-kdump vmcore.elf; do
 	[ -f "$d/$f" ] || continue
