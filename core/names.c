@@ -410,6 +410,27 @@ static void name_work(struct kdl_lk *s, struct kdl_lock *l)
 	free(old);
 }
 
+/* The lockdep class name of a lock (its lockdep_map.name), when the kernel
+ * has lockdep and the lock kind embeds a map. */
+static bool lockdep_class(struct kdl_lk *s, const struct kdl_lock *l, char *buf, size_t len)
+{
+	const struct kdl_layout_locks *L = s->L;
+	const struct kdl_lfield *dm = NULL;
+	uint64_t np;
+
+	switch (l->kind) {
+	case KDL_LOCK_MUTEX: dm = &L->mutex.dep_map; break;
+	case KDL_LOCK_RWSEM: dm = &L->rwsem.dep_map; break;
+	case KDL_LOCK_SPINLOCK: dm = &L->raw_spinlock.dep_map; break;
+	case KDL_LOCK_RWLOCK: dm = &L->rwlock.dep_map; break;
+	default: return false;
+	}
+	if (!dm->ok || !L->lockdep_map.name.ok ||
+	    !kdl_lk_field(s, l->address + dm->off, &L->lockdep_map.name, &np) || !kdl_lk_kptr(np))
+		return false;
+	return kdl_lk_string(s, np, buf, len) && buf[0];
+}
+
 void kdl_names_fill(struct kdl_lk *s, int li)
 {
 	struct kdl_lock *l = &s->m->locks[li];
@@ -421,8 +442,16 @@ void kdl_names_fill(struct kdl_lk *s, int li)
 		l->stack_pid = s->m->tasks[st].pid;
 		l->name = kdl_lk_printf("stack of pid %d", l->stack_pid);
 	} else if (!name_symbol(s, l) && !name_percpu(s, l) && !name_slab(s, l, li)) {
-		l->name = kdl_lk_printf("%s @0x%llx", kdl_lock_kind_name(l->kind),
-					(unsigned long long)l->address);
+		char cls[64];
+
+		/* nothing else knows it: lockdep's class name says what it is */
+		if (lockdep_class(s, l, cls, sizeof(cls)))
+			l->name = kdl_lk_printf("%s @0x%llx (lockdep class %s)",
+						kdl_lock_kind_name(l->kind),
+						(unsigned long long)l->address, cls);
+		else
+			l->name = kdl_lk_printf("%s @0x%llx", kdl_lock_kind_name(l->kind),
+						(unsigned long long)l->address);
 	}
 	if (l->kind == KDL_LOCK_WORK)
 		name_work(s, l);
