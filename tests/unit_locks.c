@@ -840,6 +840,9 @@ static void lockdep_test(bool debug_locks)
 		  tag, kdl_confidence_name(want));
 	KDL_CHECK(m->tasks[w].nholds == 1 && m->tasks[w].holds[0] == lock_of(X),
 		  "%s: the waiter's holds[] lists it", tag);
+	KDL_CHECK(lock_of(X) >= 0 && strstr(m->locks[lock_of(X)].name, "(lockdep class kdl_x)"),
+		  "%s: an otherwise unnamed lock shows its lockdep class (%s)", tag,
+		  lock_of(X) >= 0 ? m->locks[lock_of(X)].name : "-");
 	kdl_model_destroy(m);
 	kdl_target_destroy(t);
 	free(mem);
