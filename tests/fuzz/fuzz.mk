@@ -53,3 +53,8 @@ fuzz-image: $(KDLVIEW)
 	gzip -9 -n -c $(FUZZ_DIR)/image.img > $(FUZZ_IMAGE)
 
 -include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)
+
+# valgrind over every unpacked sample (also part of make check)
+.PHONY: valgrind
+valgrind: $(KDLVIEW)
+	BUILD=build tests/run.sh t_valgrind
