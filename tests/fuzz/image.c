@@ -556,7 +556,7 @@ struct kdl_error *kdl_fuzz_open(const struct kdl_fuzz_image *img, struct kdl_deb
 	struct kdl_error *err;
 
 	st->executed++;
-	if (size % 16 == 15) {
+	if (size % 64 == 63) {
 		kdl_debuginfo_drop_module_symbols(di);
 		ii.module_symbols = KDL_IMG_MODSYMS_DROP;
 	}
@@ -579,9 +579,9 @@ void kdl_fuzz_close(const struct kdl_fuzz_image *img, struct kdl_debuginfo *di,
 {
 	(void)input;
 	kdl_analysis_destroy(an);
-	/* one input in 16 also read the module symbols from the damaged image:
+	/* one input in 64 also read the module symbols from the damaged image:
 	 * put the clean ones back */
-	if (size % 16 == 15)
+	if (size % 64 == 63)
 		kdl_error_destroy(load_module_symbols(img, di));
 }
 

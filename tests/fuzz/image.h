@@ -89,7 +89,7 @@ struct kdl_fuzz_stats {
 };
 
 /* Analyse the image with `input` applied (counted in st); an input whose
- * size is 15 modulo 16 also reads the module symbols from the damaged image.
+ * size is 63 modulo 64 also reads the module symbols from the damaged image.
  * On success close with kdl_fuzz_close(), which also restores di. */
 struct kdl_error *kdl_fuzz_open(const struct kdl_fuzz_image *img, struct kdl_debuginfo *di,
 			       const uint8_t *input, size_t size, struct kdl_fuzz_stats *st,
