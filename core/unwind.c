@@ -63,6 +63,7 @@ struct ustate {
 	 * 0 when the current frame came from registers. */
 	uint64_t rec;
 	bool last_task_frame;
+	bool fp_checked;    /* the register frame's prologue was looked at */
 	/* Stacks */
 	struct kdl_stack_region cur;
 	bool have_cur;
@@ -444,6 +445,54 @@ static enum step step_orc(struct ustate *st)
 
 /* --- frame-pointer step -------------------------------------------------- */
 
+/* Where the return address of a function interrupted at ip lies when its
+ * frame pointer is not (or no longer) set up: at the entry (before push
+ * %rbp), between push %rbp and mov %rsp,%rbp, at the final ret, or anywhere
+ * in a function without a frame (a leaf like native_safe_halt). Returns the
+ * stack offset of the return address from sp, or -1 when bp is set up (or
+ * nothing is known). */
+static int fp_ret_offset(struct ustate *st, uint64_t ip, uint64_t sp)
+{
+	struct kdl_symbol sym;
+	uint8_t c[24], at;
+	size_t p = 0, q;
+	uint64_t rel, w;
+	int k;
+
+	if (!lookup_symbol(st->u, ip, &sym) || !sym.is_function || ip < sym.addr)
+		return -1;
+	rel = ip - sym.addr;
+	if (!read_code(st->u, sym.addr, c, sizeof(c)))
+		return -1;
+	for (k = 0; k < 2; k++) {
+		if (p + 4 <= sizeof(c) && c[p] == 0xf3 && c[p + 1] == 0x0f && c[p + 2] == 0x1e &&
+		    c[p + 3] == 0xfa)
+			p += 4;         /* endbr64 */
+		if (p + 5 <= sizeof(c) && c[p] == 0x0f && c[p + 1] == 0x1f && c[p + 2] == 0x44 &&
+		    c[p + 3] == 0 && c[p + 4] == 0)
+			p += 5;         /* the ftrace nop */
+	}
+	if (c[p] == 0x55) {
+		for (q = p + 1; q + 3 <= sizeof(c); q++)
+			if (c[q] == 0x48 && ((c[q + 1] == 0x89 && c[q + 2] == 0xe5) ||
+					     (c[q + 1] == 0x8b && c[q + 2] == 0xec)))
+				break;
+		if (q + 3 > sizeof(c))
+			return -1;
+		if (rel <= p)
+			return 0;   /* nothing pushed yet */
+		if (rel <= q)
+			return 8;   /* rbp pushed, not yet moved */
+		if (read_code(st->u, ip, &at, 1) && at == 0xc3)
+			return 0;   /* after pop %rbp, at ret */
+		return -1;
+	}
+	/* No frame at all: trust [sp] only when it is a return address. */
+	if (kdl_target_peek_u64(st->u->t, sp, &w) && kdl_unwind_is_return_address(st->u, w))
+		return 0;
+	return -1;
+}
+
 static enum step step_fp(struct ustate *st)
 {
 	uint64_t next_bp, ret;
@@ -466,6 +515,20 @@ static enum step step_fp(struct ustate *st)
 		st->regs_step = true;
 		return STEP_OK;
 	}
+	if (st->rec == 0 && st->regs_valid && !st->fp_checked) {
+		/* An interrupted function may not have its frame set up: then
+		 * its caller's return address is on the stack and regs.bp
+		 * already is the caller's frame record. */
+		int off = fp_ret_offset(st, st->ip, st->sp);
+
+		st->fp_checked = true;
+		if (off >= 0 && read_word(st, st->sp + off, &ret)) {
+			st->ip = ret;
+			st->sp += off + 8;
+			st->signal = false;
+			return STEP_OK;
+		}
+	}
 	if (st->rec == 0 && st->regs_valid)
 		next_bp = st->regs.bp;
 	else if (!read_word(st, st->rec, &next_bp))
@@ -485,6 +548,7 @@ static enum step step_fp(struct ustate *st)
 		st->sp = r.sp;
 		st->bp = r.bp;
 		st->rec = 0;
+		st->fp_checked = false;
 		st->regs_step = true;
 		return STEP_OK;
 	}

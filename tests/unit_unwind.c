@@ -482,6 +482,56 @@ static void test_fp(void)
 	}
 }
 
+/* Frame pointers from registers taken where bp is not set up: a frameless
+ * leaf (like native_safe_halt) and a function between push %rbp and
+ * mov %rsp,%rbp. Their caller must not be skipped. */
+static void fp_regs_case(const struct kdl_regs *regs, const char *want, const char *name)
+{
+	struct kdl_target *t = make_target();
+	struct kdl_unwinder *u;
+	struct kdl_frame *f = NULL;
+	size_t n = 0;
+	enum kdl_quality q;
+
+	kdl_test_ok(kdl_target_synthetic_map(t, K, code, sizeof(code)), "%s: map code", name);
+	u = make_unwinder(t, NULL);
+	kdl_test_ok(kdl_unwind_regs(u, 0, regs, &f, &n, &q), "%s: unwinds", name);
+	KDL_CHECK(same_functions(f, n, want), "%s: %s", name, want);
+	free(f);
+	kdl_unwinder_destroy(u);
+	kdl_target_destroy(t);
+}
+
+static void test_fp_prologue(void)
+{
+	uint64_t sp = TASK_BASE + 0x3000, rec = TASK_BASE + 0x3100;
+	struct kdl_regs regs = { .sp = sp, .bp = rec, .cs = 0x10 };
+
+	clear_stacks();
+	memset(code, 0x90, sizeof(code));
+	code[0x1340 - 5] = 0xe8; /* worker_fn+0x40 follows a call */
+	code[0x2110 - 5] = 0xe8; /* rcu_cb+0x10 too */
+	code[0x2000] = 0x55;     /* spin_fn: push %rbp; mov %rsp,%rbp */
+	code[0x2001] = 0x48;
+	code[0x2002] = 0x89;
+	code[0x2003] = 0xe5;
+	put(sp, fn("worker_fn", 0x40));
+	put(rec, 0);
+	put(rec + 8, fn("kthread", 0x50));
+	regs.ip = fn("noorc_fn", 0x13); /* frameless: nothing pushed */
+	fp_regs_case(&regs, "noorc_fn worker_fn kthread", "fp frameless leaf keeps the caller");
+
+	put(sp, 0x5555);                 /* the pushed rbp */
+	put(sp + 8, fn("rcu_cb", 0x10));
+	put(rec + 8, fn("__do_softirq", 0x60));
+	regs.ip = fn("spin_fn", 1);      /* after push %rbp */
+	fp_regs_case(&regs, "spin_fn rcu_cb __do_softirq", "fp after push keeps the caller");
+
+	put(rec + 8, fn("rcu_cb", 0x10));
+	regs.ip = fn("spin_fn", 0x20);   /* frame set up: bp is spin_fn's record */
+	fp_regs_case(&regs, "spin_fn rcu_cb", "fp with the frame set up uses the record");
+}
+
 /* Corrupt stacks: an undefined ORC entry mid-stack falls back to the scan
  * (unreliable frames, only after call instructions); a self-referencing
  * frame-pointer chain and a garbage stack end without looping. */
@@ -683,6 +733,7 @@ int main(void)
 	test_orc_irq(KDL_ORC_FMT_NEW);
 	test_orc_user();
 	test_fp();
+	test_fp_prologue();
 	test_corrupt();
 	return kdl_test_done();
 }
