@@ -100,7 +100,9 @@ check-asan:
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
 
+# The tests read the unpacked samples: unpack them first (cached, no network).
 check:
+	@if $(MAKE) -n samples >/dev/null 2>&1; then $(MAKE) samples; fi
 	$(MAKE) check-plain
 	$(MAKE) check-asan
 
