@@ -97,9 +97,25 @@ static void check_612(const char *v, bool lockdep, bool rt)
 			KDL_CHECK(dw.task.held_locks.ok && dw.task.lockdep_depth.ok &&
 				  dw.held_lock.instance.ok && dw.mutex.dep_map.ok && dw.debug_locks_addr,
 				  "%s: lockdep held_locks resolved", v);
-		if (rt)
+		if (rt) {
+			struct kdl_layout_locks hand;
+			static const struct { const char *name; size_t off; } rtf[] = {
+				FIELD(mutex.rtmutex), FIELD(rwsem.rwbase), FIELD(rwbase_rt.readers),
+				FIELD(rwbase_rt.rtmutex), FIELD(rt_mutex.owner), FIELD(rt_mutex.waiters),
+				FIELD(rt_mutex_waiter.task), FIELD(rt_mutex_waiter.lock),
+			};
+
 			KDL_CHECK(dw.rwsem_style == KDL_RWSEM_RT && dw.mutex.rtmutex.ok &&
 				  dw.rwbase_rt.rtmutex.ok, "%s: rt-based mutex and rwsem", v);
+			kdl_layout_locks_synthetic(KDL_KGEN_6_12_RT, &hand);
+			for (size_t i = 0; i < sizeof(rtf) / sizeof(rtf[0]); i++) {
+				const struct kdl_lfield *a = at(&hand, rtf[i].off), *b = at(&dw, rtf[i].off);
+
+				KDL_CHECK(a->ok && b->ok && a->off == b->off,
+					  "%s: hand RT table %s = DWARF (hand %u, dwarf %u)", v,
+					  rtf[i].name, a->off, b->off);
+			}
+		}
 		else
 			KDL_CHECK(dw.rwsem_style == KDL_RWSEM_ATOMIC && dw.mutex_owner_atomic,
 				  "%s: atomic owner words", v);
