@@ -81,6 +81,8 @@ def main():
         bogus = "unknown or invalid address" in b
         if bogus:  # crash decoded a bogus exception frame: keep what came before
             b = b[:b.index("unknown or invalid address")]
+        # entries the kernel itself marks "?" are compared on neither side
+        a = [f for f in a if f not in unreliable.get(pid, ())]
         b = [ALIAS.get(f, f) for f in b if f not in unreliable.get(pid, ())]
         b = [f for i, f in enumerate(b) if i == 0 or f != b[i - 1]]
         if not b or pid == 0:
