@@ -100,7 +100,9 @@ check_edges() {
 }
 
 cd "$tmp" || exit 1
-stty_file=$tmp/stty
+# A session that lives as long as the test keeps the tmux server up while
+# the kdlview sessions are killed and started again.
+T new-session -d -s keep "sleep 3600"
 T new-session -d -s k -x 120 -y 40 \
 	"stty -g > $tmp/stty.before; '$KDLVIEW' '$d/vmcore.kdump' '$d/vmlinux'; echo rc=\$? > $tmp/rc; stty -g > $tmp/stty.after; sleep 600"
 if ! wait_for "Findings" 60; then
@@ -187,9 +189,15 @@ T new-session -d -s k -x 120 -y 40 \
 	"stty -g > $tmp/stty.before; '$KDLVIEW' '$d/vmcore.kdump' '$d/vmlinux'; echo rc=\$? > $tmp/rc; stty -g > $tmp/stty.after; sleep 600"
 wait_for "Findings" 60
 # only this test's kdlview: the child of this pane's shell
-kpid=$(pgrep -P "$(T list-panes -t k -F '#{pane_pid}')" -x kdlview | head -1)
-[ -n "$kpid" ] && kill -TERM "$kpid"
-for i in $(seq 50); do [ -f "$tmp/stty.after" ] && break; sleep 0.1; done
+ppid=$(T list-panes -t k -F '#{pane_pid}')
+kpid=
+for i in $(seq 40); do
+	kpid=$(pgrep -P "$ppid" -x kdlview | head -1)
+	[ -n "$kpid" ] && break
+	sleep 0.05
+done
+if [ -n "$kpid" ]; then kill -TERM "$kpid"; else echo "# no kdlview child of pane $ppid"; ps -ef | grep -v grep | grep kdlview | head -5; fi
+for i in $(seq 100); do [ -f "$tmp/stty.after" ] && break; sleep 0.1; done
 expect "SIGTERM: terminal settings restored" cmp -s "$tmp/stty.before" "$tmp/stty.after"
 expect "SIGTERM: exit status 143" grep -q "rc=143" "$tmp/rc"
 
