@@ -606,6 +606,29 @@ static void loc_label(struct kdl_tui *t, struct kdl_loc l, char *buf, size_t siz
 	}
 }
 
+/* What Enter does on the focused row, for the status line. */
+static const char *enter_hint(struct kdl_tui *t)
+{
+	switch (t->focus) {
+	case KDL_P_FINDINGS:
+		return "its tasks";
+	case KDL_P_TASKS:
+		return "details";
+	default:
+		break;
+	}
+	struct kdl_panel *p = &t->panels[KDL_P_DETAIL];
+	if (p->cursor >= t->ndrows)
+		return "open";
+	switch (t->drows[p->cursor].kind) {
+	case KDL_DR_FRAME: return "source";
+	case KDL_DR_WAITS: case KDL_DR_SPINS: case KDL_DR_HOLD: case KDL_DR_LOCK:
+		return "holder+waiters";
+	case KDL_DR_OWNER: case KDL_DR_TASK: return "that task";
+	default: return "open";
+	}
+}
+
 static void draw_footer(struct kdl_tui *t)
 {
 	struct kdl_canvas *cv = &t->cv;
@@ -669,17 +692,18 @@ static void draw_footer(struct kdl_tui *t)
 		x += put_key_hint(t, y, x, map, KDL_REQ_NEXT_CYCLE, "next cycle");
 		x += put_key_hint(t, y, x, map, KDL_REQ_GRAPH, "close");
 	} else {
-		x += put_key_hint(t, y, x, map, KDL_REQ_ENTER, "open");
+		x += put_key_hint(t, y, x, map, KDL_REQ_ENTER, enter_hint(t));
 		x += put_key_hint(t, y, x, map, KDL_REQ_OWNER, "holder");
 		x += put_key_hint(t, y, x, map, KDL_REQ_BACK, "back");
 		x += put_key_hint(t, y, x, map, KDL_REQ_GRAPH, "graph");
-		x += put_key_hint(t, y, x, map, KDL_REQ_SEARCH, "search");
 	}
 	x += put_key_hint(t, y, x, map, KDL_REQ_EXPORT, "export");
 	x += put_key_hint(t, y, x, map, KDL_REQ_HELP, "help");
 	x += put_key_hint(t, y, x, map, KDL_REQ_QUIT, "quit");
-	if (!t->graph_view)
+	if (!t->graph_view) {
+		x += put_key_hint(t, y, x, map, KDL_REQ_SEARCH, "search");
 		put_key_hint(t, y, x, map, KDL_REQ_NEXT_PANEL, "panel");
+	}
 }
 
 static void draw_overlay_frame(struct kdl_tui *t, int *oy, int *ox, int *oh, int *ow,
