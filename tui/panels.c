@@ -635,6 +635,18 @@ static void tasks_row(struct kdl_tui *t, size_t i, int y, int x, int w)
 	kdl_fmt_duration(tk->blocked_for_ns, d, sizeof(d));
 	kdl_cv_printf(&t->cv, y, x + TC_BLK, 8, KDL_R_DEFAULT, "%8s", d);
 	kdl_cv_put(&t->cv, y, x + TC_COMM, 16, KDL_R_COMM, tk->comm);
+	/* Show where a search matched the comm (ASCII comms: byte = column). */
+	if (t->filter[0] && t->filter[strspn(t->filter, "0123456789")]) {
+		size_t fl = strlen(t->filter);
+		for (const char *h = tk->comm; *h; h++)
+			if (!strncasecmp(h, t->filter, fl)) {
+				int off = (int)(h - tk->comm);
+				if (off < 16)
+					kdl_cv_role(&t->cv, y, x + TC_COMM + off,
+						    (int)fl < 16 - off ? (int)fl : 16 - off, KDL_R_MATCH);
+				break;
+			}
+	}
 	if (w > TC_WAIT)
 		kdl_task_waits_text(t, ti, y, x + TC_WAIT, w - TC_WAIT);
 }
