@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int kdl_lock_owner_task(const struct kdl_model *m, int lock);
-
 enum { G_MAIN_X = 4, G_BOX_H = 4, G_SIDE_H = 3, G_EDGE_H = 2, G_FOLD = 3, G_UNFOLD = 100,
        G_MAX_MAIN = 256 };
 

@@ -151,13 +151,6 @@ bool kdl_panel_request(struct kdl_tui *t, struct kdl_panel *p, enum kdl_req r)
 
 /* ---------- shared row pieces ---------- */
 
-static int lock_owner_task(const struct kdl_model *m, int lock)
-{
-	if (lock < 0 || (size_t)lock >= m->nlocks || !m->locks[lock].nowners)
-		return -1;
-	return m->locks[lock].owners[0].who.task;
-}
-
 /* Index into m->cpus of the CPU whose current task this is, or -1. */
 static int task_cpu_slot(const struct kdl_model *m, int task)
 {
@@ -1240,10 +1233,3 @@ const struct kdl_panel_ops kdl_detail_ops = {
 	.row = detail_row,
 	.request = detail_request,
 };
-
-/* Owner lookup is used by the graph as well. */
-int kdl_lock_owner_task(const struct kdl_model *m, int lock);
-int kdl_lock_owner_task(const struct kdl_model *m, int lock)
-{
-	return lock_owner_task(m, lock);
-}

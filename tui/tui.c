@@ -62,15 +62,6 @@ enum kdl_role kdl_severity_role(enum kdl_severity s)
 	return KDL_R_LOW;
 }
 
-const char *kdl_task_name(const struct kdl_tui *t, int task, char *buf, size_t size)
-{
-	if (task < 0 || (size_t)task >= t->m->ntasks)
-		snprintf(buf, size, "?");
-	else
-		snprintf(buf, size, "%d %s", t->m->tasks[task].pid, t->m->tasks[task].comm);
-	return buf;
-}
-
 void kdl_tui_status(struct kdl_tui *t, bool error, const char *fmt, ...)
 {
 	va_list ap;

@@ -201,7 +201,6 @@ void kdl_tui_ensure_frames(struct kdl_tui *t, int task);
 void kdl_fmt_duration(int64_t ns, char *buf, size_t size);
 const char *kdl_finding_title(enum kdl_finding_kind k);
 enum kdl_role kdl_severity_role(enum kdl_severity s);
-const char *kdl_task_name(const struct kdl_tui *t, int task, char *buf, size_t size);
 void kdl_tui_open_source(struct kdl_tui *t, const struct kdl_frame *f);
 
 /* panels.c */
