@@ -304,8 +304,94 @@ static void test_sanitize(void)
 	KDL_CHECK(strlen(out) == 7, "sanitize bounded");
 }
 
+/* printk ring buffer: 4 descriptors, a 64-byte text ring; record 5 wraps
+ * around the ring's end (its text sits at offset 0), record 6 has no data. */
+static void test_log(void)
+{
+	const uint64_t RB = 0xffffffff82300000ull, DESCS = 0xffffffff82310000ull,
+		       INFOS = 0xffffffff82320000ull, DATA = 0xffffffff82330000ull;
+	struct kdl_layout L;
+	struct kdl_target *t = NULL;
+	struct kdl_kernel *k = NULL;
+	unsigned char rb[0x60] = { 0 }, descs[4 * 24] = { 0 }, infos[4 * 32] = { 0 }, data[64];
+	char *text = NULL;
+	size_t len = 0;
+	/* id, begin, next, text, ts (ns) */
+	static const struct { uint64_t id, begin, next; const char *msg; uint64_t ts; } rec[] = {
+		{ 3, 0x10, 0x20, "three", 1000000000ull },
+		{ 4, 0x20, 0x38, "four four", 2500000000ull },
+		{ 5, 0x38, 0x50, "wrapped", 3000001000ull }, /* 0x38 -> next wrap 0x50 */
+		{ 6, 1, 1, "", 4000000000ull },             /* data-less (NO_LPOS) */
+	};
+
+	layout_new(&L, true);
+	L.prb.ok = true;
+	L.prb.desc_ring = F(0x0, 48);
+	L.prb.text_data_ring = F(0x30, 32);
+	L.prb.dr_count_bits = F(0x0, 4);
+	L.prb.dr_descs = F(0x8, 8);
+	L.prb.dr_infos = F(0x10, 8);
+	L.prb.dr_head_id = F(0x18, 8);
+	L.prb.dr_tail_id = F(0x20, 8);
+	L.prb.tr_size_bits = F(0x0, 4);
+	L.prb.tr_data = F(0x8, 8);
+	L.prb.tr_head_lpos = F(0x10, 8);
+	L.prb.tr_tail_lpos = F(0x18, 8);
+	L.prb.desc_size = 24;
+	L.prb.info_size = 32;
+	L.prb.desc_state_var = F(0x0, 8);
+	L.prb.desc_text_blk_lpos = F(0x8, 16);
+	L.prb.blk_begin = F(0x0, 8);
+	L.prb.blk_next = F(0x8, 8);
+	L.prb.info_seq = F(0x0, 8);
+	L.prb.info_ts_nsec = F(0x8, 8);
+	L.prb.info_text_len = F(0x10, 2);
+	L.prb.blk_id_off = F(0x8, 0);
+	L.prb_ptr = 0xffffffff82400000ull;
+
+	put32(rb + 0x0, 2);          /* count_bits: 4 descriptors */
+	put64(rb + 0x8, DESCS);
+	put64(rb + 0x10, INFOS);
+	put64(rb + 0x18, 6);         /* head id */
+	put64(rb + 0x20, 3);         /* tail id */
+	put32(rb + 0x30, 6);         /* size_bits: 64 bytes */
+	put64(rb + 0x38, DATA);
+	memset(data, '#', sizeof(data));
+	for (size_t i = 0; i < 4; i++) {
+		uint64_t idx = rec[i].id & 3, sv = rec[i].id | (2ull << 62); /* finalized */
+		size_t tl = strlen(rec[i].msg);
+		uint64_t at = rec[i].begin >> 6 != rec[i].next >> 6 ? 0 : rec[i].begin & 63;
+
+		put64(descs + idx * 24, sv);
+		put64(descs + idx * 24 + 8, rec[i].begin);
+		put64(descs + idx * 24 + 16, rec[i].next);
+		put64(infos + idx * 32 + 8, rec[i].ts);
+		infos[idx * 32 + 0x10] = (unsigned char)tl;
+		if (tl && !(rec[i].begin & 1))
+			memcpy(data + at + 8, rec[i].msg, tl);
+	}
+	kdl_target_create_synthetic(&t);
+	kdl_error_destroy(kdl_target_synthetic_map(t, RB, rb, sizeof(rb)));
+	kdl_error_destroy(kdl_target_synthetic_map(t, DESCS, descs, sizeof(descs)));
+	kdl_error_destroy(kdl_target_synthetic_map(t, INFOS, infos, sizeof(infos)));
+	kdl_error_destroy(kdl_target_synthetic_map(t, DATA, data, sizeof(data)));
+	map64(t, L.prb_ptr, RB);
+	map64(t, OFFSETS, PCPU);
+	kdl_test_ok(kdl_kernel_create(t, NULL, &L, 1, &k), "log: create");
+	if (k && kdl_test_ok(kdl_kernel_read_log(k, &text, &len), "log: read ring buffer")) {
+		KDL_CHECK(!strcmp(text, "[    1.000000] three\n[    2.500000] four four\n"
+				  "[    3.000001] wrapped\n[    4.000000] \n"),
+			  "log: 4 records in order, wrapped text from the ring start, empty record "
+			  "(got '%s')", text);
+	}
+	free(text);
+	kdl_kernel_destroy(k);
+	kdl_target_destroy(t);
+}
+
 int main(void)
 {
+	test_log();
 	test_letters();
 	test_sanitize();
 	test_tasks(true);
