@@ -3,6 +3,7 @@
  * thread_group, no SCHED_INFO: hung-task last_switch_time), crash's state
  * letters, idle tasks, per-CPU current and stacks, a looping task list (no
  * hang, partial), and the printk ring buffer. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -379,10 +380,11 @@ static void test_log(void)
 	map64(t, OFFSETS, PCPU);
 	kdl_test_ok(kdl_kernel_create(t, NULL, &L, 1, &k), "log: create");
 	if (k && kdl_test_ok(kdl_kernel_read_log(k, &text, &len), "log: read ring buffer")) {
-		KDL_CHECK(!strcmp(text, "[    1.000000] three\n[    2.500000] four four\n"
-				  "[    3.000001] wrapped\n[    4.000000] \n"),
-			  "log: 4 records in order, wrapped text from the ring start, empty record "
-			  "(got '%s')", text);
+		if (!KDL_CHECK(!strcmp(text, "[    1.000000] three\n[    2.500000] four four\n"
+					   "[    3.000001] wrapped\n[    4.000000] \n"),
+			       "log: 4 records in order, wrapped text from the ring start, empty "
+			       "record"))
+			fprintf(stdout, "# got: %s\n", text);
 	}
 	free(text);
 	kdl_kernel_destroy(k);
