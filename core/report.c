@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -239,7 +240,17 @@ static void json_str(FILE *out, const char *s)
 	fputc('"', out);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		size_t run = 0;
 
+		/* plain bytes in one write: reports of 10k tasks are mostly names */
+		while (s[run] && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] >= 0x20 &&
+		       s[run] != 0x7f)
+			run++;
+		if (run) {
+			fwrite(s, 1, run, out);
+			s += run - 1;
+			continue;
+		}
 		if (c == '"' || c == '\\')
 			fprintf(out, "\\%c", c);
 		else if (c == '\n')
@@ -261,7 +272,17 @@ void kdl_report_json_str(FILE *out, const char *s)
 
 static void json_addr(FILE *out, uint64_t a)
 {
-	fprintf(out, "\"0x%" PRIx64 "\"", a);
+	char buf[24], *p = buf + sizeof(buf);
+
+	*--p = '"';
+	do {
+		*--p = "0123456789abcdef"[a & 15];
+		a >>= 4;
+	} while (a);
+	*--p = 'x';
+	*--p = '0';
+	*--p = '"';
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), out);
 }
 
 static void json_frames(FILE *out, struct kdl_analysis *an, int task, int cpu,
@@ -386,6 +407,8 @@ struct kdl_error *kdl_report_write(struct kdl_analysis *an, const struct kdl_rep
 				   FILE *out)
 {
 	const struct kdl_model *m = kdl_analysis_model(an);
+	/* one thread writes: no stdio lock per call (restored below) */
+	int locking = __fsetlocking(out, FSETLOCKING_BYCALLER);
 
 	ensure_frames(an, m, opts);
 	switch (opts->format) {
@@ -402,6 +425,7 @@ struct kdl_error *kdl_report_write(struct kdl_analysis *an, const struct kdl_rep
 		write_dot(out, m, opts);
 		break;
 	}
+	__fsetlocking(out, locking);
 	if (ferror(out))
 		return kdl_error_create(KDL_ERR_IO, "writing the report failed");
 	return NULL;
