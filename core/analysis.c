@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,6 +373,26 @@ static void fill_dump_info(struct kdl_analysis *an)
 	}
 }
 
+/* Add a reason to the model's "what was unreadable" note. */
+static void __attribute__((format(printf, 2, 3))) note_partial(struct kdl_model *m,
+							    const char *fmt, ...)
+{
+	char buf[200], *n;
+	size_t old = m->dump.partial_why ? strlen(m->dump.partial_why) : 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	n = realloc(m->dump.partial_why, old + strlen(buf) + 3);
+	if (!n)
+		return;
+	if (old)
+		strcpy(n + old, "; ");
+	strcpy(n + old + (old ? 2 : 0), buf);
+	m->dump.partial_why = n;
+}
+
 /* The analysis proper, over an->target and an->di (KASLR set), for a dump
  * file or a memory image; `what` names the input in errors. */
 static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int ncpus,
@@ -393,6 +414,7 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 		if (err) {
 			kdl_error_destroy(err);
 			partial = true;
+			note_partial(m, "module list unreadable");
 		}
 	}
 	if (an->modules_dir) {
@@ -417,6 +439,21 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 		return err;
 	}
 	m->dump.task_count = m->ntasks;
+	{
+		size_t unr = 0, part = 0;
+
+		for (size_t i = 0; i < m->ntasks; i++) {
+			unr += m->tasks[i].quality == KDL_Q_UNREADABLE;
+			part += m->tasks[i].quality == KDL_Q_PARTIAL;
+		}
+		if (partial && !unr && !part)
+			note_partial(m, "a task list is broken: tasks may be missing");
+		if (unr)
+			note_partial(m, "%zu task_struct%s unreadable (tasks after a broken "
+				     "link may be missing)", unr, unr == 1 ? "" : "s");
+		if (part)
+			note_partial(m, "%zu task_struct%s read in part", part, part == 1 ? "" : "s");
+	}
 	err = kdl_kernel_set_task_stacks(an->kernel, m->tasks, m->ntasks);
 	if (err)
 		return err;
@@ -427,6 +464,7 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 		kdl_error_destroy(err);
 		an->unwinder = NULL;
 		partial = true;
+		note_partial(m, "no unwinder: backtraces are empty");
 	}
 	fill_dump_info(an);
 	{
@@ -474,6 +512,7 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 	}
 	if (err) {
 		/* the lock analysis is best effort over what was read */
+		note_partial(m, "lock analysis incomplete: %.120s", err->msg);
 		kdl_error_destroy(err);
 		partial = true;
 	}
@@ -485,9 +524,25 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 				return err;
 		}
 	}
+	{
+		size_t nostack = 0;
+
+		/* a blocked or running task whose stack cannot be read at all */
+		for (size_t i = 0; i < m->ntasks; i++)
+			nostack += m->tasks[i].involved && m->tasks[i].frames_done &&
+				   m->tasks[i].frames_quality == KDL_Q_UNREADABLE &&
+				   m->tasks[i].quality != KDL_Q_UNREADABLE;
+		if (nostack) {
+			partial = true;
+			note_partial(m, "%zu blocked or running task%s without a readable stack",
+				     nostack, nostack == 1 ? "" : "s");
+		}
+	}
 	/* a truncated file that still opened: whatever lay beyond its end is gone */
-	if (an->dump && kdl_dump_truncated(an->dump))
+	if (an->dump && kdl_dump_truncated(an->dump)) {
 		partial = true;
+		note_partial(m, "the dump file is truncated");
+	}
 	m->dump.partial = partial;
 	return NULL;
 }

@@ -134,6 +134,7 @@ void kdl_model_destroy(struct kdl_model *m)
 	free(m->dump.machine);
 	free(m->dump.format);
 	free(m->dump.panic);
+	free(m->dump.partial_why);
 	for (size_t i = 0; i < m->ntasks; i++) {
 		struct kdl_task *t = &m->tasks[i];
 

@@ -212,6 +212,7 @@ struct kdl_dump_info {
 	size_t task_count;
 	bool has_vmcoreinfo;
 	bool partial;         /* some parts of the dump were unreadable (exit 5) */
+	char *partial_why;    /* what was unreadable, "; "-separated, or NULL */
 };
 
 struct kdl_model {

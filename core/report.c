@@ -125,6 +125,8 @@ static void text_header(FILE *out, const struct kdl_model *m)
 		fprintf(out, "       PANIC: \"%s\"\n", d->panic);
 	if (d->partial)
 		fprintf(out, "     WARNING: parts of the dump were unreadable; the report is partial\n");
+	if (d->partial && d->partial_why)
+		fprintf(out, "  UNREADABLE: %s\n", d->partial_why);
 	fputc('\n', out);
 }
 
@@ -191,7 +193,8 @@ static void write_md(FILE *out, const struct kdl_model *m, const struct kdl_repo
 	if (d->panic)
 		fprintf(out, "| panic | %s |\n", d->panic);
 	if (d->partial)
-		fprintf(out, "\n**Partial:** parts of the dump were unreadable.\n");
+		fprintf(out, "\n**Partial:** parts of the dump were unreadable%s%s.\n",
+			d->partial_why ? ": " : "", d->partial_why ? d->partial_why : "");
 	kdl_report_locks_md(out, m, o);
 	fprintf(out, "\n## Tasks\n\n| pid | comm | state | cpu | blocked for |\n|---|---|---|---|---|\n");
 	for (size_t i = 0; i < m->ntasks; i++) {
@@ -350,8 +353,13 @@ static void write_json(FILE *out, struct kdl_analysis *an, const struct kdl_mode
 		fputs(", \"crash_time\": null", out);
 	fputs(", \"kaslr_offset\": ", out);
 	json_addr(out, d->kaslr_offset);
-	fprintf(out, ", \"has_vmcoreinfo\": %s, \"partial\": %s},\n",
+	fprintf(out, ", \"has_vmcoreinfo\": %s, \"partial\": %s",
 		d->has_vmcoreinfo ? "true" : "false", d->partial ? "true" : "false");
+	if (d->partial_why) {
+		fputs(", \"partial_why\": ", out);
+		json_str(out, d->partial_why);
+	}
+	fputs("},\n", out);
 	fputs("  \"tasks\": [", out);
 	for (size_t i = 0; i < m->ntasks; i++) {
 		const struct kdl_task *t = &m->tasks[i];
