@@ -31,6 +31,7 @@ if [ "$(cat "$out/.kdl-config-stamp" 2>/dev/null)" != "$stamp" ]; then
     bad=0
     for f in $frags; do
         while IFS= read -r line; do
+            case "$line" in CONFIG_*) ;; *) continue ;; esac
             k=${line%%=*}
             grep -qx "$k" "$out/.kdl-kconfig-symbols" || { echo "config: $k unknown to this kernel, ignored" >&2; continue; }
             case "$line" in CONFIG_*=y) k=${line%=y}

@@ -11,6 +11,8 @@ usage: distill.py SAMPLES/VARIANT [CONSOLE_NAME OUT_NAME]
 """
 import json, os, re, sys
 
+drgn_pi_blocked = {}
+
 TS = re.compile(r"^\[\s*\d+\.\d+\]\s?")
 # crash letters, as in kdlview's model
 LETTER = {"D": "UN", "S": "IN", "R": "RU", "X": "DE", "Z": "ZO", "RTLOCK": "UN", "I": "ID"}
@@ -66,6 +68,7 @@ def parse_console(path):
     raw = open(path, "rb").read().decode("utf-8", "replace").splitlines()
     lines = [strip_ts(l) for l in raw]
     man, sysrq_w, hung, nmi, lockups, notes = [], {}, {}, {}, [], []
+    rt_detected = set()
     kernel = None
     phase = "boot"
     i = 0
@@ -88,7 +91,14 @@ def parse_console(path):
         elif l.startswith("KDL-INIT sysrq-w done"):
             phase = "after-w"
         if "rtmutex deadlock detected" in l:
-            notes.append("kernel: rtmutex deadlock detected (rt_mutex_handle_deadlock)")
+            who = ""
+            if i + 1 < len(lines):
+                mw = re.match(r"WARNING: CPU: \d+ PID: (\d+)", lines[i + 1])
+                if mw:
+                    who = " by pid %s" % mw.group(1)
+                    rt_detected.add(int(mw.group(1)))
+            notes.append("kernel: rtmutex deadlock detected%s (rt_mutex_handle_deadlock: the task "
+                         "was taken off the wait list and sleeps in TASK_INTERRUPTIBLE forever)" % who)
         m = re.match(r"task:(\S+)\s+state:(\S)\s+stack:\s*\d+\s+pid:\s*(\d+)", l)
         if m:
             comm, st, pid = m.group(1), m.group(2), int(m.group(3))
@@ -140,7 +150,7 @@ def parse_console(path):
         i += 1
     rcu = [l for l in lines if re.search(r"rcu: INFO: .*(detected stall|self-detected stall)", l)]
     return dict(kernel=kernel, manifest=man, sysrq_w=sysrq_w, hung=hung, nmi=nmi,
-                lockups=lockups, rcu=rcu, notes=sorted(set(notes)))
+                lockups=lockups, rcu=rcu, notes=sorted(set(notes)), rt_detected=rt_detected)
 
 
 def parse_crash_bt(path):
@@ -175,6 +185,8 @@ def parse_crash_ps(path):
 def parse_drgn(path):
     """tasks {pid: ...}, stacks {pid: [fn]}, lock wait lists {(scen, id): [(pid, mode)]}"""
     tasks, stacks, waits, section = {}, {}, {}, None
+    global drgn_pi_blocked
+    drgn_pi_blocked = {}
     for l in open(path, errors="replace"):
         l = l.rstrip("\n")
         if l.startswith("## "):
@@ -188,6 +200,10 @@ def parse_drgn(path):
             m = re.match(r"(\d+) (.+?) (\S+): (.*)$", l)
             if m:
                 stacks[int(m.group(1))] = m.group(4).split() if not m.group(4).startswith("<") else []
+        elif section == "blocked_on":
+            m = re.match(r"(\d+) \S+ pi_blocked_on waiter=0x[0-9a-f]+ lock\(rt_mutex_base\)=(0x[0-9a-f]+)", l)
+            if m:
+                drgn_pi_blocked[int(m.group(1))] = m.group(2)
         elif section == "locks":
             m = re.match(r"(\S+?)/(\S+) .*waiters=\[(.*)\]", l)
             if m:
@@ -259,6 +275,13 @@ def build(vdir, console_name, out_name):
                 if lk.get(k) and lk[k] != "0x0000000000000000":
                     e["waits_on"][k] = lk[k]
             wl = drgn_waits.get((sid, lk["id"]))
+            if wl is None and drgn_tasks and lk["kind"] in ("mutex", "rwsem", "spinlock", "rwlock") \
+                    and drgn_pi_blocked:
+                # PREEMPT_RT: rt_mutex based; the rt_mutex_base the task is blocked on
+                # (for an rwsem that is its rwbase.rtmutex, owned by a waiting writer)
+                e["pi_blocked_on_drgn"] = drgn_pi_blocked.get(t["pid"])
+            if t["pid"] in con["rt_detected"]:
+                e["kernel_detected_deadlock"] = True
             if wl is not None:
                 # cross-check: is the waiter on the lock's wait list in the dump (drgn)?
                 e["in_wait_list_drgn"] = any(pid == t["pid"] for pid, _ in wl)

@@ -22,7 +22,6 @@
 #include <linux/semaphore.h>
 #include <linux/completion.h>
 #include <linux/spinlock.h>
-#include <linux/rwlock.h>
 #include <linux/workqueue.h>
 #include <linux/slab.h>
 #include <linux/delay.h>
