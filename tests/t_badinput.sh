@@ -133,8 +133,10 @@ else
 	fail "1 in 50 pages damaged: exit $rc, want 5 and a partial report: $(head -c 200 "$tmp/err")"
 fi
 "$K" --report --format json "$tmp/dmg.kdump" "$d/vmlinux" > "$tmp/out.json" 2>/dev/null
-check "1 in 50 pages damaged: JSON says partial" python3 -c \
-	"import json,sys; sys.exit(0 if json.load(open('$tmp/out.json'))['dump']['partial'] is True else 1)"
+check "1 in 50 pages damaged: the report says what was unreadable" \
+	grep -Eq "UNREADABLE: .*(task|stack)" "$tmp/out"
+check "1 in 50 pages damaged: JSON says partial and why" python3 -c \
+	"import json,sys; d=json.load(open('$tmp/out.json'))['dump']; sys.exit(0 if d['partial'] is True and d.get('partial_why') else 1)"
 damage "$d/vmcore.kdump" "$tmp/dmg.kdump" 3
 expect "1 in 3 pages damaged: beyond use" 3 "dmg.kdump: .*unreadable" "$K" --report "$tmp/dmg.kdump" "$d/vmlinux"
 rm -f "$tmp/dmg.kdump"

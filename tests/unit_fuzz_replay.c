@@ -244,7 +244,7 @@ static void crafted_all(const struct kdl_fuzz_image *img, struct kdl_debuginfo *
 		if (i >= 0) {
 			rput(&r, KDL_FUZZ_DROP, 1);
 			rput(&r, (uint64_t)i, 2);
-			crafted(img, di, "blocked task's stack page missing", &r, false, NULL);
+			crafted(img, di, "blocked task's stack page missing", &r, true, NULL);
 		}
 	}
 out:
