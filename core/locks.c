@@ -498,6 +498,7 @@ out:
 	free(s.worker);
 	free(s.extra);
 	free(s.lmap);
+	free(s.heads);
 	for (size_t i = 0; i < s.nfnvars; i++)
 		free(s.fnvars[i].vars);
 	free(s.fnvars);

@@ -68,6 +68,8 @@ struct kdl_lk {
 	bool debug_locks_known;
 	bool debug_locks;
 	size_t lockdep_hits;          /* held_locks entries matched to known locks */
+	struct kdl_lk_head_memo *heads; /* wait-list node -> its head (walk_to_head) */
+	size_t heads_cap, nheads;     /* open addressing, power of two */
 };
 
 static inline bool kdl_lk_kptr(uint64_t v)

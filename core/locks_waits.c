@@ -251,21 +251,90 @@ static bool is_head(struct kdl_lk *s, const struct wrec *w, uint64_t node)
 	return kdl_lk_task_by_addr(s, tk) < 0;
 }
 
+/* Heads found by walk_to_head, for every node passed on the way: waiters of
+ * one queue share the rest of it, and walking it again from each waiter is
+ * quadratic in the queue length (convoys of hundreds on big machines). */
+struct kdl_lk_head_memo {
+	uint64_t node, head;
+	uint32_t list_off, task_off; /* what is_head() looked at */
+};
+
+static struct kdl_lk_head_memo *memo_slot(struct kdl_lk_head_memo *t, size_t cap,
+					  uint64_t node, const struct wrec *w)
+{
+	size_t i = (size_t)((node * 0x9e3779b97f4a7c15ull) >> 40) & (cap - 1);
+
+	while (t[i].node && (t[i].node != node || t[i].list_off != w->list_off ||
+			     t[i].task_off != w->task_off))
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+static uint64_t memo_get(const struct kdl_lk *s, uint64_t node, const struct wrec *w)
+{
+	return s->heads_cap ? memo_slot(s->heads, s->heads_cap, node, w)->head : 0;
+}
+
+static void memo_put(struct kdl_lk *s, uint64_t node, const struct wrec *w, uint64_t head)
+{
+	struct kdl_lk_head_memo *e;
+
+	if (2 * (s->nheads + 1) > s->heads_cap) {
+		size_t cap = s->heads_cap ? 2 * s->heads_cap : 1024;
+		struct kdl_lk_head_memo *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return;
+		for (size_t i = 0; i < s->heads_cap; i++)
+			if (s->heads[i].node) {
+				struct wrec ow = { s->heads[i].list_off, s->heads[i].task_off, 0, true };
+
+				*memo_slot(t, cap, s->heads[i].node, &ow) = s->heads[i];
+			}
+		free(s->heads);
+		s->heads = t;
+		s->heads_cap = cap;
+	}
+	e = memo_slot(s->heads, s->heads_cap, node, w);
+	if (!e->node)
+		s->nheads++;
+	e->node = node;
+	e->head = head;
+	e->list_off = w->list_off;
+	e->task_off = w->task_off;
+}
+
 /* Walk from a record's list node to the list head; 0 when not found. */
 static uint64_t walk_to_head(struct kdl_lk *s, const struct wrec *w, uint64_t node0)
 {
-	uint64_t node = node0, next;
+	uint64_t node = node0, next, head = 0;
+	int n = 0;
 
-	for (int i = 0; i < KDL_LK_MAX_LIST; i++) {
+	head = memo_get(s, node0, w);
+	if (head)
+		return head;
+	for (; n < KDL_LK_MAX_LIST; n++) {
 		if (!kdl_lk_u64(s, node, &next) || !kdl_lk_kptr(next))
 			return 0;
 		if (next == node0)
 			return 0;
-		if (is_head(s, w, next))
-			return next;
+		if (is_head(s, w, next)) {
+			head = next;
+			break;
+		}
+		if ((head = memo_get(s, next, w)))
+			break;
 		node = next;
 	}
-	return 0;
+	if (!head)
+		return 0;
+	/* every node from node0 up to the last one walked reaches the same head */
+	for (node = node0; n-- >= 0 && node != head; ) {
+		memo_put(s, node, w, head);
+		if (!kdl_lk_u64(s, node, &node))
+			break;
+	}
+	return head;
 }
 
 /* Scan [lo, hi) of task ti's stack for a waiter record of type w whose task is
