@@ -228,7 +228,10 @@ void kdl_export_begin(struct kdl_tui *t, bool all);
 void kdl_export_commit(struct kdl_tui *t, bool confirmed);
 
 
-/* Life cycle used by kdl_tui_run() and the headless tests. */
+/* Life cycle used by kdl_tui_run() and the headless tests. The TUI keeps
+ * pointers to `src` and its model (they must outlive it) and copies `opts`;
+ * the caller owns the result and frees it with kdl_tui_destroy(). NULL with a
+ * message in err (e.g. a theme that does not parse). */
 struct kdl_tui *kdl_tui_create(const struct kdl_tui_source *src,
 			       const struct kdl_tui_options *opts, char *err, size_t errsize);
 /* After curses is up (initscr/newterm): colours, keypad, mouse, size. */
