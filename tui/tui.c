@@ -546,7 +546,7 @@ static void draw_header(struct kdl_tui *t)
 		{ ndead, "deadlock", "deadlocks", "deadlocked" },
 		{ un, "task hung", "tasks hung", "hung" },
 		{ norph, "orphaned lock", "orphaned locks", "orphaned" },
-		{ nconv, "convoy", "convoys", "convoy" },
+		{ nconv, "convoy", "convoys", nconv == 1 ? "convoy" : "convoys" },
 		{ nlost, "lost wake-up", "lost wake-ups", "lost wake-up" },
 		{ nspin, "CPU spinning", "CPUs spinning", "spinning" },
 		{ nother, "other finding", "other findings", "other" },
@@ -749,8 +749,8 @@ static void draw_help(struct kdl_tui *t)
 			char keys[64] = "";
 			kdl_key_labels((enum kdl_keymap)map, reqs[map][i], keys, sizeof(keys));
 			kdl_cv_put(&t->cv, y + line, x + 2, 18, KDL_R_STATUS_KEY, keys);
-			kdl_cv_put(&t->cv, y + line, x + 21, w - 21, KDL_R_DEFAULT,
-				   kdl_request_info(reqs[map][i])->help);
+			kdl_cv_put_cut(&t->cv, y + line, x + 21, w - 21, KDL_R_DEFAULT,
+				       kdl_request_info(reqs[map][i])->help, t->g->ellipsis);
 		}
 		line++;
 	}
