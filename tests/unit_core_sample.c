@@ -121,8 +121,8 @@ static void check_variant(const char *variant, const char *release_prefix)
 	for (size_t i = 0; i < m->ntasks; i++) {
 		const struct kdl_task *t = &m->tasks[i];
 
-		if (strcmp(t->state, "UN"))
-			continue;
+		if (strcmp(t->state, "UN") || t->on_cpu)
+			continue; /* on a CPU (e.g. an rtlock slow path) is not blocked yet */
 		nun++;
 		/* the scenarios were in place for seconds before the dump; the convoy
 		 * holder sleeps in msleep() in a loop, so it ran moments ago */

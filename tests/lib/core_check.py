@@ -50,11 +50,25 @@ def main():
           name + ": --all lists every task (task_count %d)" % rep["dump"]["task_count"],
           "%d listed" % len(tasks))
 
-    # the UN set equals the kernel's own list (sysrq-w, crash ps, RTLOCK manifest)
-    want = {u["pid"] for u in exp["un_tasks"]}
-    got = {t["pid"] for t in tasks if t["state"] == "UN"}
+    # the D-state set equals the kernel's own list (sysrq-w, crash ps)
+    want = {u["pid"] for u in exp["un_tasks"] if not u.get("rtlock_wait")}
+    got = {t["pid"] for t in tasks if t["state"] == "UN" and not t.get("rtlock_wait")}
     check(want == got, name + ": UN task set equals the recorded truth (%d tasks)" % len(want),
           "missing %s, extra %s" % (sorted(want - got), sorted(got - want)))
+    # TASK_RTLOCK_WAIT (shown UN, flagged): sysrq-w skips them; the truth is
+    # drgn's task list where it exists, else the scenario manifest
+    want_rt = {u["pid"] for u in exp["un_tasks"] if u.get("rtlock_wait")}
+    if drgn and os.path.exists(drgn):
+        for l in open(drgn, errors="replace"):
+            f = l.split()
+            if len(f) >= 6 and f[0].isdigit() and f[3] == "RTLOCK":
+                want_rt.add(int(f[0]))
+            if l.startswith("## stacks"):
+                break
+    got_rt = {t["pid"] for t in tasks if t.get("rtlock_wait")}
+    check(want_rt == got_rt and all(t["state"] == "UN" for t in tasks if t.get("rtlock_wait")),
+          name + ": TASK_RTLOCK_WAIT tasks shown UN and flagged (%d tasks)" % len(want_rt),
+          "missing %s, extra %s" % (sorted(want_rt - got_rt), sorted(got_rt - want_rt)))
     for u in exp["un_tasks"]:
         t = by_pid.get(u["pid"])
         if t is None:
