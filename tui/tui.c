@@ -543,7 +543,7 @@ static void draw_header(struct kdl_tui *t)
 	}
 	/* Long words when they fit; short ones, then only the worst, when not. */
 	struct { size_t n; const char *one, *many, *shrt; } parts[] = {
-		{ ndead, "deadlock", "deadlocks", "deadlocked" },
+		{ ndead, "deadlock", "deadlocks", ndead == 1 ? "deadlock" : "deadlocks" },
 		{ un, "task hung", "tasks hung", "hung" },
 		{ norph, "orphaned lock", "orphaned locks", "orphaned" },
 		{ nconv, "convoy", "convoys", nconv == 1 ? "convoy" : "convoys" },
