@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <pty.h>
 #include <unistd.h>
 
 #include "core/report.h"
@@ -241,6 +242,47 @@ static void test_themes(void)
 		  "monochrome is built in");
 }
 
+/* Loading progress goes to stderr only when it is a terminal. */
+static void test_progress(void)
+{
+	int master, slave;
+	if (openpty(&master, &slave, NULL, NULL, NULL) != 0) {
+		kdl_test_skip("openpty failed: progress line not tested");
+		return;
+	}
+	fflush(stderr);
+	int saved = dup(STDERR_FILENO);
+	dup2(slave, STDERR_FILENO);
+	kdl_tui_progress(NULL, "tasks", 0, 0);
+	kdl_tui_progress(NULL, "stacks", 45, 90);
+	kdl_tui_progress(NULL, "stacks", 90, 90);
+	kdl_tui_progress_done();
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(slave);
+	char buf[2048] = "";
+	ssize_t n = read(master, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	close(master);
+	KDL_CHECK(strstr(buf, "kdlview: tasks...") && strstr(buf, "stacks") && strstr(buf, "90/90") &&
+		  strstr(buf, "[####"), "loading progress: phase, bar and counts on a terminal");
+	/* Not a terminal: nothing. */
+	int p[2];
+	if (pipe(p) == 0) {
+		saved = dup(STDERR_FILENO);
+		dup2(p[1], STDERR_FILENO);
+		kdl_tui_progress(NULL, "stacks", 1, 2);
+		fflush(stderr);
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+		close(p[1]);
+		n = read(p[0], buf, sizeof(buf));
+		close(p[0]);
+		KDL_CHECK(n == 0, "no progress output when stderr is not a terminal");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -307,6 +349,7 @@ int main(int argc, char **argv)
 	}
 
 	test_themes();
+	test_progress();
 
 	/* 1. First screen: header, verdict, findings most severe first. */
 	keys("");
