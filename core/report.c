@@ -288,6 +288,18 @@ static void json_addr(FILE *out, uint64_t a)
 	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), out);
 }
 
+/* Decimal without printf: frames are most of a big report. */
+static void json_u64(FILE *out, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), out);
+}
+
 static void json_frames(FILE *out, struct kdl_analysis *an, int task, int cpu,
 			const struct kdl_frame *f, size_t n, const char *indent)
 {
@@ -296,22 +308,29 @@ static void json_frames(FILE *out, struct kdl_analysis *an, int task, int cpu,
 		struct kdl_inline inl[8];
 		size_t ninl = kdl_analysis_frame_inlines(an, task, cpu, i, inl, 8);
 
-		fprintf(out, "%s\n%s  {\"pc\": ", i ? "," : "", indent);
+		fputs(i ? ",\n" : "\n", out);
+		fputs(indent, out);
+		fputs("  {\"pc\": ", out);
 		json_addr(out, f[i].pc);
 		fputs(", \"sp\": ", out);
 		json_addr(out, f[i].sp);
 		fputs(", \"function\": ", out);
 		json_str(out, f[i].function);
-		fprintf(out, ", \"offset\": %" PRIu64 ", \"module\": ", f[i].offset);
+		fputs(", \"offset\": ", out);
+		json_u64(out, f[i].offset);
+		fputs(", \"module\": ", out);
 		json_str(out, f[i].module);
 		fputs(", \"file\": ", out);
 		json_str(out, f[i].file);
-		if (f[i].line > 0)
-			fprintf(out, ", \"line\": %d", f[i].line);
-		else
+		if (f[i].line > 0) {
+			fputs(", \"line\": ", out);
+			json_u64(out, (uint64_t)f[i].line);
+		} else {
 			fputs(", \"line\": null", out);
-		fprintf(out, ", \"context\": \"%s\", \"reliable\": %s", kdl_ctx_name(f[i].context),
-			f[i].reliable ? "true" : "false");
+		}
+		fputs(", \"context\": \"", out);
+		fputs(kdl_ctx_name(f[i].context), out);
+		fputs(f[i].reliable ? "\", \"reliable\": true" : "\", \"reliable\": false", out);
 		/* inlined callers at this pc, innermost first (DWARF) */
 		if (ninl) {
 			fputs(", \"inlined\": [", out);
@@ -320,9 +339,11 @@ static void json_frames(FILE *out, struct kdl_analysis *an, int task, int cpu,
 				json_str(out, inl[k].function);
 				fputs(", \"file\": ", out);
 				json_str(out, inl[k].file);
-				if (inl[k].line > 0)
-					fprintf(out, ", \"line\": %d}", inl[k].line);
-				else
+				if (inl[k].line > 0) {
+					fputs(", \"line\": ", out);
+					json_u64(out, (uint64_t)inl[k].line);
+					fputc('}', out);
+				} else
 					fputs(", \"line\": null}", out);
 			}
 			fputc(']', out);
