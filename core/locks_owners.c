@@ -23,6 +23,50 @@ static void owner_rt(struct kdl_lk *s, int li, uint64_t rtb, enum kdl_mode mode)
 			  "rt_mutex owner field");
 }
 
+/* PREEMPT_RT rw_semaphore / rwlock_t (struct rwbase_rt): `readers` is
+ * READER_BIAS (bit 31) + active readers while no writer is around; a writer
+ * takes the rt_mutex, removes READER_BIAS and waits until the readers are 0,
+ * then holds with WRITER_BIAS (bit 30). So the rt_mutex owner holds the lock
+ * only at WRITER_BIAS; before that it is a writer waiting for the readers. */
+static void rwbase_owner(struct kdl_lk *s, int li, uint64_t rwb)
+{
+	const struct kdl_layout_locks *L = s->L;
+	struct kdl_lock *l = &s->m->locks[li];
+	struct kdl_lk_extra *x = &s->extra[li];
+	uint64_t rd, own;
+	uint32_t r;
+
+	if (!kdl_lk_field(s, rwb, &L->rwbase_rt.readers, &rd))
+		return;
+	r = (uint32_t)rd;
+	if (r == (1U << 30)) {
+		owner_rt(s, li, rwb + L->rwbase_rt.rtmutex.off, KDL_MODE_WRITE);
+		x->write_locked = true;
+		l->readers = 0;
+		return;
+	}
+	l->readers = (int)(r & ~(1U << 31));
+	x->reader_owned = l->readers > 0;
+	if (!(r & (1U << 31)) &&
+	    kdl_lk_field(s, rwb + L->rwbase_rt.rtmutex.off, &L->rt_mutex.owner, &own) &&
+	    kdl_lk_kptr(own & ~1ULL)) {
+		int ti = kdl_lk_task_by_addr(s, own & ~1ULL);
+
+		if (ti >= 0 && s->m->tasks[ti].waits_on < 0) {
+			struct kdl_ctxref who = { ti, KDL_CTX_TASK };
+
+			s->m->tasks[ti].waits_on = li;
+			s->m->tasks[ti].wait_mode = KDL_MODE_WRITE;
+			s->m->tasks[ti].waits_how = "owns the lock's rt_mutex and waits for its readers";
+			free(s->m->tasks[ti].other.kind);
+			free(s->m->tasks[ti].other.label);
+			s->m->tasks[ti].other.kind = NULL;
+			s->m->tasks[ti].other.label = NULL;
+			kdl_lk_add_waiter(s, li, who, KDL_MODE_WRITE);
+		}
+	}
+}
+
 void kdl_lk_decode_owner(struct kdl_lk *s, int li)
 {
 	const struct kdl_layout_locks *L = s->L;
@@ -47,13 +91,7 @@ void kdl_lk_decode_owner(struct kdl_lk *s, int li)
 		break;
 	case KDL_LOCK_RWSEM:
 		if (L->rwsem_style == KDL_RWSEM_RT) {
-			uint64_t rd;
-
-			owner_rt(s, li, a + L->rwsem.rwbase.off + L->rwbase_rt.rtmutex.off,
-				 KDL_MODE_WRITE);
-			if (kdl_lk_field(s, a + L->rwsem.rwbase.off, &L->rwbase_rt.readers, &rd) &&
-			    (int32_t)rd > 0)
-				l->readers = (int32_t)rd;
+			rwbase_owner(s, li, a + L->rwsem.rwbase.off);
 			break;
 		}
 		if (!kdl_lk_field(s, a, &L->rwsem.count, &cnt))
@@ -107,11 +145,7 @@ void kdl_lk_decode_owner(struct kdl_lk *s, int li)
 		break;
 	case KDL_LOCK_RWLOCK:
 		if (L->preempt_rt && !x->raw_spin) {
-			uint64_t rd;
-
-			owner_rt(s, li, a + L->rwbase_rt.rtmutex.off, KDL_MODE_WRITE);
-			if (kdl_lk_field(s, a, &L->rwbase_rt.readers, &rd) && (int32_t)rd > 0)
-				l->readers = (int32_t)rd;
+			rwbase_owner(s, li, a);
 			break;
 		}
 		if (kdl_lk_field(s, a + L->rwlock.raw_lock.off, &L->qrwlock.cnts, &cnt)) {

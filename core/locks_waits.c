@@ -475,13 +475,31 @@ static enum kdl_mode wk_mode(enum wk k)
 }
 
 /* An rt_mutex_base found through pi_blocked_on, as the primitive built on it. */
-static void wait_rt(struct kdl_lk *s, int ti, uint64_t rtb, enum wk k)
+/* Frames of the rt_mutex API itself (PI futexes, rt_mutex_lock users): on
+ * PREEMPT_RT every other rt_mutex slowpath is a mutex (mutex_lock is
+ * tail-called into the slowpath, so no frame says "mutex"). */
+static bool rt_api_frames(const struct kdl_frame *f, size_t n)
+{
+	static const char *const api[] = { "rt_mutex_lock", "rt_mutex_futex", "futex_lock_pi",
+					   "rt_mutex_wait_proxy_lock", "__rt_mutex_start_proxy_lock",
+					   "rt_mutex_start_proxy_lock" };
+
+	for (size_t i = 0; i < n && i < KDL_LK_MAX_FRAMES; i++)
+		for (size_t k = 0; k < sizeof(api) / sizeof(api[0]); k++)
+			if (f[i].function && !strncmp(f[i].function, api[k], strlen(api[k])))
+				return true;
+	return false;
+}
+
+static void wait_rt(struct kdl_lk *s, int ti, uint64_t rtb, enum wk k, bool rt_api,
+		    const char *how)
 {
 	const struct kdl_layout_locks *L = s->L;
 	uint64_t addr = rtb;
 	enum kdl_lock_kind kind = KDL_LOCK_RT_MUTEX;
-	const char *how = "task->pi_blocked_on";
 
+	if (k == WK_RT && !rt_api && L->mutex.rtmutex.ok)
+		k = WK_MUTEX;
 	switch (k) {
 	case WK_MUTEX:
 		if (L->mutex.rtmutex.ok) {
@@ -508,6 +526,51 @@ static void wait_rt(struct kdl_lk *s, int ti, uint64_t rtb, enum wk k)
 		break;
 	}
 	set_wait(s, ti, KDL_CTX_TASK, kdl_lk_lock_get(s, addr, kind), wk_mode(k), how);
+}
+
+/* Find on the task's stack a pointer to an rt_mutex_base (bare, or inside
+ * the rw_semaphore/rwlock_t the frames name) that this task owns. */
+static bool rt_owned_on_stack(struct kdl_lk *s, int ti, uint64_t lo, uint64_t hi,
+			      const struct blockinfo *bi, bool rt_api)
+{
+	const struct kdl_layout_locks *L = s->L;
+	uint64_t me = s->m->tasks[ti].addr;
+	bool rw = bi->kind == WK_RWSEM_W || bi->kind == WK_RT_RWLOCK_W;
+	uint64_t inner = 0;
+
+	if (!L->rt_mutex.owner.ok)
+		return false;
+	if (bi->kind == WK_RWSEM_W)
+		inner = L->rwsem.rwbase.off + L->rwbase_rt.rtmutex.off;
+	else if (bi->kind == WK_RT_RWLOCK_W)
+		inner = L->rwbase_rt.rtmutex.off;
+	if (hi - lo > KDL_LK_MAX_SCAN)
+		hi = lo + KDL_LK_MAX_SCAN;
+	for (uint64_t a = lo & ~7ULL; a + 8 <= hi; a += 8) {
+		uint64_t c, own, cand[2];
+
+		if (!kdl_lk_u64(s, a, &c) || !kdl_lk_kptr(c))
+			continue;
+		/* the lock itself, or (rw) a pointer to its inner rt_mutex */
+		cand[0] = c + inner;
+		cand[1] = c;
+		for (int k = 0; k < (rw ? 2 : 1); k++) {
+			if (!kdl_lk_field(s, cand[k], &L->rt_mutex.owner, &own) || (own & ~1ULL) != me)
+				continue;
+			if (rw)
+				set_wait(s, ti, KDL_CTX_TASK,
+					 kdl_lk_lock_get(s, cand[k] - inner,
+							 bi->kind == WK_RWSEM_W ? KDL_LOCK_RWSEM
+										: KDL_LOCK_RWLOCK),
+					 KDL_MODE_WRITE,
+					 "owns the lock's rt_mutex and waits for its readers to leave");
+			else
+				wait_rt(s, ti, cand[k], bi->kind, rt_api,
+					"re-locks an rt_mutex it owns (found on its stack)");
+			return true;
+		}
+	}
+	return false;
 }
 
 static void other_wait(struct kdl_lk *s, int ti, const struct blockinfo *bi,
@@ -556,7 +619,7 @@ void kdl_lk_analyse_task(struct kdl_lk *s, int ti)
 		uint64_t rtb;
 
 		if (kdl_lk_field(s, v, &L->rt_mutex_waiter.lock, &rtb) && kdl_lk_kptr(rtb)) {
-			wait_rt(s, ti, rtb, bi.kind);
+			wait_rt(s, ti, rtb, bi.kind, rt_api_frames(f, n), "task->pi_blocked_on");
 			return;
 		}
 	}
@@ -614,6 +677,14 @@ void kdl_lk_analyse_task(struct kdl_lk *s, int ti)
 		if (hi > top)
 			hi = top;
 	}
+
+	/* PREEMPT_RT without pi_blocked_on: a writer that owns the rwbase's
+	 * rt_mutex and waits for the readers to leave, or a task that re-locked
+	 * an rt_mutex it owns (the slowpath then sleeps forever) */
+	if (L->preempt_rt && (bi.kind == WK_RT || bi.kind == WK_MUTEX || bi.kind == WK_RWSEM_W ||
+			      bi.kind == WK_RT_RWLOCK_W) &&
+	    rt_owned_on_stack(s, ti, lo, hi, &bi, rt_api_frames(f, n)))
+		return;
 
 	memset(&w, 0, sizeof(w));
 	kind = KDL_LOCK_OTHER;
