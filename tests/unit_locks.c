@@ -597,6 +597,8 @@ static void rt_test(void)
 	wf(M + L->mutex.rtmutex.off, &L->rt_mutex.owner, m->tasks[p1].addr | 1);
 	wf(S + L->rwsem.rwbase.off + L->rwbase_rt.rtmutex.off, &L->rt_mutex.owner,
 	   m->tasks[p2].addr | 1);
+	/* held for write: readers == WRITER_BIAS */
+	w32(S + L->rwsem.rwbase.off + L->rwbase_rt.readers.off, 1U << 30);
 	set_rt_frames(p1, spin1, 6);
 	set_rt_frames(p2, spin2, 6);
 	set_frames(p3, mtx, 5, stack_lo(p3) + 0x3c00);
