@@ -576,6 +576,10 @@ static void rt_test(void)
 				     "rt_mutex_slowlock_block.constprop.0", "mutex_lock", "m_fn" };
 	static const char *rd[] = { "__schedule", "rt_mutex_schedule", "rt_mutex_slowlock_block",
 				    "__rwbase_read_lock", "down_read", "r_fn" };
+	static const char *wr[] = { "__schedule", "rt_mutex_schedule", "rwbase_write_lock",
+				    "down_write", "w_fn" };
+	uint64_t S2;
+	int p5;
 
 	kdl_layout_locks_synthetic(KDL_KGEN_6_12_RT, &Lbuf);
 	L = &Lbuf;
@@ -607,6 +611,15 @@ static void rt_test(void)
 	rt_block(p2, A);
 	rt_block(p3, M + L->mutex.rtmutex.off);
 	rt_block(p4, S + L->rwsem.rwbase.off + L->rwbase_rt.rtmutex.off);
+	/* a writer that took S2's rt_mutex and waits for S2's one reader to
+	 * leave: no pi_blocked_on, a pointer to S2 on its stack */
+	S2 = alloc_data(64);
+	p5 = new_task("writer", 205, "UN");
+	set_frames(p5, wr, 5, stack_lo(p5) + 0x3c00);
+	wf(S2 + L->rwsem.rwbase.off + L->rwbase_rt.rtmutex.off, &L->rt_mutex.owner,
+	   m->tasks[p5].addr | 1);
+	w32(S2 + L->rwsem.rwbase.off + L->rwbase_rt.readers.off, 1);
+	w64(stack_lo(p5) + 0x3c00 + 0x48, S2);
 
 	err = kdl_target_create_synthetic(&t);
 	if (!err)
@@ -632,6 +645,10 @@ static void rt_test(void)
 		  m->locks[lock_of(S)].kind == KDL_LOCK_RWSEM &&
 		  m->tasks[p4].wait_mode == KDL_MODE_READ && owned_by(S, p2, KDL_CONF_CERTAIN),
 		  "rt: rwbase_rt rwsem, read waiter, writer owner");
+	KDL_CHECK(m->tasks[p5].waits_on == lock_of(S2) && lock_of(S2) >= 0 &&
+		  m->tasks[p5].wait_mode == KDL_MODE_WRITE && m->locks[lock_of(S2)].nowners == 0 &&
+		  m->locks[lock_of(S2)].readers == 1,
+		  "rt: a writer owning the rt_mutex waits for the reader, it does not hold the rwsem");
 	kdl_model_destroy(m);
 	kdl_target_destroy(t);
 	free(mem);
