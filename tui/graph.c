@@ -146,6 +146,42 @@ static void add_sides(struct kdl_tui *t)
 	}
 }
 
+/* Cycles in the order people meet them: those of the findings, most severe
+ * first, then any others. Returns the position of `cycle` (or -1) and, in
+ * *at, the cycle at position `want` (when want >= 0). */
+static int cycle_order(const struct kdl_model *m, int cycle, int want, int *at)
+{
+	int pos = 0, found = -1;
+	for (size_t f = 0; f < m->nfindings; f++) {
+		int c = m->findings[f].cycle;
+		if (c < 0 || (size_t)c >= m->ncycles)
+			continue;
+		bool dup = false;
+		for (size_t g = 0; g < f && !dup; g++)
+			dup = m->findings[g].cycle == c;
+		if (dup)
+			continue;
+		if (c == cycle)
+			found = pos;
+		if (pos == want && at)
+			*at = c;
+		pos++;
+	}
+	for (size_t c = 0; c < m->ncycles; c++) {
+		bool of_finding = false;
+		for (size_t f = 0; f < m->nfindings && !of_finding; f++)
+			of_finding = m->findings[f].cycle == (int)c;
+		if (of_finding)
+			continue;
+		if ((int)c == cycle)
+			found = pos;
+		if (pos == want && at)
+			*at = (int)c;
+		pos++;
+	}
+	return found;
+}
+
 static bool cycle_contains(const struct kdl_cycle *c, int task, enum kdl_ctx ctx)
 {
 	for (size_t i = 0; i < c->n; i++)
@@ -185,7 +221,8 @@ static void build(struct kdl_tui *t)
 			t->gback_to = 0;
 		}
 		snprintf(t->gtitle, sizeof(t->gtitle), "Wait-for graph %s %s cycle %d of %zu (%zu task%s)",
-			 t->g->sep, kdl_finding_title(c->cls), t->gcycle + 1, m->ncycles, c->n, c->n == 1 ? "" : "s");
+			 t->g->sep, kdl_finding_title(c->cls), cycle_order(m, t->gcycle, -1, NULL) + 1,
+			 m->ncycles, c->n, c->n == 1 ? "" : "s");
 	} else if (r.kind == KDL_LOC_TASK) {
 		follow_chain(t, r.idx, KDL_CTX_TASK);
 		snprintf(t->gtitle, sizeof(t->gtitle), "Wait-for graph %s chain of %d %s", t->g->sep,
@@ -795,7 +832,10 @@ bool kdl_graph_request(struct kdl_tui *t, enum kdl_req r)
 			return true;
 		}
 		int d = r == KDL_REQ_NEXT_CYCLE ? 1 : (int)n - 1;
-		t->gcycle = t->gcycle < 0 ? 0 : (t->gcycle + d) % (int)n;
+		int pos = t->gcycle < 0 ? -d : cycle_order(t->m, t->gcycle, -1, NULL);
+		int next = t->gcycle;
+		cycle_order(t->m, -1, (pos + d + (int)n) % (int)n, &next);
+		t->gcycle = next < 0 ? 0 : next;
 		t->gunfold_lock = -1;
 		build(t);
 		return true;
