@@ -57,6 +57,11 @@ def kernel_blocks(lines):
             cur = ["task", int(m.group(2)), [], [], []]
             out.append(cur)
             continue
+        m = re.match(r"NMI backtrace for cpu (\d+) skipped: idling at ([A-Za-z0-9_.$]+)\+", line)
+        if m and mode == "l":
+            out.append(["idle", int(m.group(1)), [m.group(2)], [], [(m.group(2), True)]])
+            cur = None
+            continue
         m = re.match(r"NMI backtrace for cpu (\d+)", line)
         if m and mode == "l":
             cur = ["cpu", int(m.group(1)), [], [], []]
@@ -125,6 +130,9 @@ def main():
     for kind, key, want, rips, kfull in kernel_blocks(klines):
         if kind == "task":
             got = [f for f, _ in ours_t.get(key, [])]
+        elif kind == "idle":
+            # sysrq-l skipped an idle CPU: it names only where it idles
+            got = [f for f, _ in ours_c.get(key, [])][:1]
         else:
             if kind == "cpu" and any(w in ("nmi_cpu_backtrace", "dump_stack_lvl") for w in want):
                 print(f"# cpu {key}: the trace of the sysrq-l writer itself, not compared")
@@ -164,7 +172,7 @@ def main():
         elif same:
             print(f"PASS {prefix} {kind} {key}: {len(want)} frames as the kernel's" +
                   (f" (plus {extra})" if extra else ""))
-        elif kind == "cpu":
+        elif kind in ("cpu", "idle"):
             print(f"# {prefix} {kind} {key} differs from sysrq-l (transient?):"
                   f" kernel {' '.join(want)} / ours {' '.join(got)}")
         else:
