@@ -15,6 +15,8 @@
 #define K 0xffffffff81000000ull
 #define TASK_BASE 0xffffc90000010000ull
 #define IRQ_BASE 0xffffc90000100000ull
+#define NMI_BASE 0xfffffe0000010000ull
+#define NMI_SIZE 0x1000ull
 #define STACK_SIZE 0x4000ull
 
 /* --- fake symbols ----------------------------------------------------------- */
@@ -40,6 +42,8 @@ static const struct fsym syms[] = {
 	{ "do_syscall_64", 0x2600, 0x100 },
 	{ "entry_SYSCALL_64", 0x2700, 0x100 },
 	{ "noorc_fn", 0x3000, 0x100 },
+	{ "exc_nmi", 0x3100, 0x100 },
+	{ "asm_exc_nmi", 0x3200, 0x100 },
 };
 #define NSYMS (sizeof(syms) / sizeof(syms[0]))
 
@@ -69,7 +73,7 @@ static uint64_t fn(const char *name, uint64_t off)
 
 /* --- stacks and classifier ---------------------------------------------------- */
 
-static uint8_t task_stack[STACK_SIZE], irq_stack[STACK_SIZE];
+static uint8_t task_stack[STACK_SIZE], irq_stack[STACK_SIZE], nmi_stack[NMI_SIZE];
 
 static void put(uint64_t addr, uint64_t val)
 {
@@ -79,6 +83,8 @@ static void put(uint64_t addr, uint64_t val)
 		p = task_stack + (addr - TASK_BASE);
 	else if (addr >= IRQ_BASE && addr + 8 <= IRQ_BASE + STACK_SIZE)
 		p = irq_stack + (addr - IRQ_BASE);
+	else if (addr >= NMI_BASE && addr + 8 <= NMI_BASE + NMI_SIZE)
+		p = nmi_stack + (addr - NMI_BASE);
 	else
 		abort();
 	for (int i = 0; i < 8; i++)
@@ -102,6 +108,10 @@ static bool classify(void *arg, int cpu, uint64_t addr, struct kdl_stack_region 
 {
 	(void)arg;
 	(void)cpu;
+	if (addr >= NMI_BASE && addr < NMI_BASE + NMI_SIZE) {
+		*out = (struct kdl_stack_region){ NMI_BASE, NMI_SIZE, KDL_CTX_NMI };
+		return true;
+	}
 	if (addr >= TASK_BASE && addr < TASK_BASE + STACK_SIZE) {
 		*out = (struct kdl_stack_region){ TASK_BASE, STACK_SIZE, KDL_CTX_TASK };
 		return true;
@@ -174,6 +184,10 @@ static void orc_standard(struct orcb *b)
 	/* noorc_fn deliberately has no entry but is covered: */
 	orc_add(b, fn("noorc_fn", 0), T_UNDEF, 0, 0, 0, 0);
 	orc_add(b, fn("noorc_fn", 0x100), T_UNDEF, 0, 0, 0, 0);
+	orc_add(b, fn("exc_nmi", 0), T_CALL, KDL_ORC_REG_SP, 24, 0, 0);
+	orc_add(b, fn("asm_exc_nmi", 0), T_PARTIAL, KDL_ORC_REG_SP, 0, 0, 0); /* iret frame */
+	orc_add(b, fn("asm_exc_nmi", 0x10), T_REGS, KDL_ORC_REG_SP, 0, 0, 0);
+	orc_add(b, fn("asm_exc_nmi", 0x100), T_UNDEF, 0, 0, 0, 0); /* end of text */
 }
 
 static struct kdl_target *make_target(void)
@@ -185,6 +199,8 @@ static struct kdl_target *make_target(void)
 		err = kdl_target_synthetic_map(t, TASK_BASE, task_stack, sizeof(task_stack));
 	if (!err)
 		err = kdl_target_synthetic_map(t, IRQ_BASE, irq_stack, sizeof(irq_stack));
+	if (!err)
+		err = kdl_target_synthetic_map(t, NMI_BASE, nmi_stack, sizeof(nmi_stack));
 	if (err) {
 		kdl_test_ok(err, "synthetic target");
 		exit(1);
@@ -237,6 +253,7 @@ static void clear_stacks(void)
 {
 	memset(task_stack, 0, sizeof(task_stack));
 	memset(irq_stack, 0, sizeof(irq_stack));
+	memset(nmi_stack, 0, sizeof(nmi_stack));
 }
 
 static uint8_t code[0x4000];
@@ -354,6 +371,65 @@ static void test_orc_irq(enum kdl_orc_format fmt)
 	KDL_CHECK(n >= 6 && f[0].offset == 0x33 && f[5].offset == 0x20,
 		  "orc(%s) irq: exact pcs for register frames", fname);
 	KDL_CHECK(q == KDL_Q_OK, "orc(%s) irq: quality ok (%d)", fname, q);
+	free(f);
+	kdl_unwinder_destroy(u);
+	kdl_target_destroy(t);
+}
+
+/* An NMI on its own stack, on top of the softirq of build_irq(): exc_nmi
+ * returns into asm_exc_nmi (full pt_regs on the NMI stack) that point into
+ * spin_fn on the IRQ stack. A CPU stopped at the first instruction of the NMI
+ * entry (only the iret frame pushed) crosses with REGS_PARTIAL. */
+static void test_orc_nmi(void)
+{
+	struct orcb b = { .fmt = KDL_ORC_FMT_NEW };
+	struct kdl_target *t;
+	struct kdl_unwinder *u;
+	struct kdl_frame *f = NULL;
+	size_t n = 0;
+	enum kdl_quality q = KDL_Q_UNREADABLE;
+	struct kdl_regs irq, regs = { 0 };
+	uint64_t top = NMI_BASE + NMI_SIZE, p = top - 168, sp;
+	bool ok;
+
+	clear_stacks();
+	build_irq(&irq);
+	put_regs(p, irq.ip, 0x10, irq.sp, irq.bp);
+	put(p - 8, fn("asm_exc_nmi", 0x20));
+	sp = p;
+	sp -= 24;                              /* exc_nmi's frame */
+	regs.ip = fn("exc_nmi", 0x30);
+	regs.sp = sp;
+	regs.cs = 0x10;
+	orc_standard(&b);
+	t = make_target();
+	u = make_unwinder(t, &b);
+	kdl_test_ok(kdl_unwind_regs(u, 1, &regs, &f, &n, &q), "orc nmi: unwinds");
+	ok = same_functions(f, n, "exc_nmi asm_exc_nmi spin_fn rcu_cb __do_softirq sysvec_fn "
+			    "asm_sysvec_fn task_fn kthread ret_from_fork");
+	KDL_CHECK(ok && f[0].context == KDL_CTX_NMI && f[1].context == KDL_CTX_NMI &&
+		  f[2].context == KDL_CTX_SOFTIRQ && f[5].context == KDL_CTX_IRQ &&
+		  f[6].context == KDL_CTX_TASK, "orc nmi: NMI -> softirq -> irq -> task");
+	free(f);
+	kdl_unwinder_destroy(u);
+	kdl_target_destroy(t);
+
+	/* only the hardware iret frame (ip cs flags sp ss) at the NMI stack top */
+	clear_stacks();
+	build_irq(&irq);
+	put(top - 40, irq.ip);
+	put(top - 32, 0x10);
+	put(top - 24, 0x246);
+	put(top - 16, irq.sp);
+	put(top - 8, 0x18);
+	regs.ip = fn("asm_exc_nmi", 0);
+	regs.sp = top - 40;
+	t = make_target();
+	u = make_unwinder(t, &b);
+	kdl_test_ok(kdl_unwind_regs(u, 1, &regs, &f, &n, &q), "orc nmi iret frame: unwinds");
+	KDL_CHECK(same_functions(f, n, "asm_exc_nmi spin_fn rcu_cb __do_softirq sysvec_fn "
+				 "asm_sysvec_fn task_fn kthread ret_from_fork"),
+		  "orc nmi iret frame: REGS_PARTIAL crossing");
 	free(f);
 	kdl_unwinder_destroy(u);
 	kdl_target_destroy(t);
@@ -731,6 +807,7 @@ int main(void)
 	test_orc_sleeping(KDL_ORC_FMT_NEW);
 	test_orc_irq(KDL_ORC_FMT_OLD);
 	test_orc_irq(KDL_ORC_FMT_NEW);
+	test_orc_nmi();
 	test_orc_user();
 	test_fp();
 	test_fp_prologue();
