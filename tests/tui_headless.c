@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <poll.h>
 #include <pty.h>
 #include <unistd.h>
 
@@ -262,8 +263,16 @@ static void test_progress(void)
 	close(saved);
 	close(slave);
 	char buf[2048] = "";
-	ssize_t n = read(master, buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = 0;
+	size_t got = 0;
+	struct pollfd pf = { .fd = master, .events = POLLIN };
+	while (got + 1 < sizeof(buf) && poll(&pf, 1, 200) > 0) {
+		ssize_t r = read(master, buf + got, sizeof(buf) - 1 - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = 0;
+	ssize_t n;
 	close(master);
 	KDL_CHECK(strstr(buf, "kdlview: tasks...") && strstr(buf, "stacks") && strstr(buf, "90/90") &&
 		  strstr(buf, "[####"), "loading progress: phase, bar and counts on a terminal");
