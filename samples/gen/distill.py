@@ -12,6 +12,7 @@ usage: distill.py SAMPLES/VARIANT [CONSOLE_NAME OUT_NAME]
 import json, os, re, sys
 
 drgn_pi_blocked = {}
+clocks = {}
 
 TS = re.compile(r"^\[\s*\d+\.\d+\]\s?")
 # crash letters, as in kdlview's model
@@ -185,8 +186,9 @@ def parse_crash_ps(path):
 def parse_drgn(path):
     """tasks {pid: ...}, stacks {pid: [fn]}, lock wait lists {(scen, id): [(pid, mode)]}"""
     tasks, stacks, waits, section = {}, {}, {}, None
-    global drgn_pi_blocked
+    global drgn_pi_blocked, clocks
     drgn_pi_blocked = {}
+    clocks = {}
     for l in open(path, errors="replace"):
         l = l.rstrip("\n")
         if l.startswith("## "):
@@ -194,8 +196,14 @@ def parse_drgn(path):
             continue
         if section == "tasks":
             p = l.split()
-            if len(p) == 6:
+            if len(p) >= 6 and p[0].isdigit():
                 tasks[int(p[0])] = {"comm": p[1], "task": p[2], "state": p[3], "cpu": int(p[5])}
+                if len(p) >= 7:
+                    tasks[int(p[0])]["last_arrival"] = int(p[6])
+        elif section == "clocks":
+            m = re.match(r"cpu (\d+) rq_clock (\d+)", l)
+            if m:
+                clocks[int(m.group(1))] = int(m.group(2))
         elif section == "stacks":
             m = re.match(r"(\d+) (.+?) (\S+): (.*)$", l)
             if m:
@@ -257,6 +265,11 @@ def build(vdir, console_name, out_name):
                  "holds": [h for h in t["holds"].split(",") if h]}
             if st == "RTLOCK":
                 e["rtlock_wait"] = True
+            d = drgn_tasks.get(t["pid"])
+            if d and d.get("last_arrival", -1) > 0 and d["cpu"] in clocks:
+                # sched_info.last_arrival and the task's CPU runqueue clock (drgn)
+                e["last_arrival_ns"] = d["last_arrival"]
+                e["rq_clock_ns"] = clocks[d["cpu"]]
             if t["exit_state"]:
                 e["exit_state"] = t["exit_state"]
             tl.append(e)

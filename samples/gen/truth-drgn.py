@@ -73,13 +73,30 @@ def cpu_of(t):
 
 tasks = list(for_each_task(prog))
 bypid = {}
-p("## tasks  (pid comm task state state_raw cpu)")
+def last_arrival(t):
+    try:
+        return t.sched_info.last_arrival.value_()
+    except (AttributeError, drgn.FaultError):
+        return -1
+
+
+p("## clocks  (per CPU: runqueues.clock, ns)")
+try:
+    from drgn.helpers.linux.percpu import per_cpu
+    from drgn.helpers.linux.cpumask import for_each_online_cpu
+    for c in for_each_online_cpu(prog):
+        p("cpu %d rq_clock %d" % (c, per_cpu(prog["runqueues"], c).clock.value_()))
+except Exception as e:  # noqa: BLE001
+    errors.append("clocks: %s" % e)
+
+p("\n## tasks  (pid comm task state state_raw cpu sched_info.last_arrival)")
 for t in tasks:
     pid = t.pid.value_()
     bypid[t.value_()] = t
     s, raw = state_of(t)
     cpu = cpu_of(t)
-    p("%d %s 0x%x %s 0x%x %d" % (pid, t.comm.string_().decode(errors="replace"), t.value_(), s, raw, cpu))
+    p("%d %s 0x%x %s 0x%x %d %d" % (pid, t.comm.string_().decode(errors="replace"), t.value_(), s, raw,
+                                    cpu, last_arrival(t)))
 
 
 M64 = (1 << 64) - 1
