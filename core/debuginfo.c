@@ -657,6 +657,19 @@ static char tag_prefix(int tag)
 }
 
 /* Remember the top-level names of one CU. Returns false at the end. */
+/* "X:name" into key (snprintf is most of the scan's own cost). */
+static void scan_key(char *key, size_t size, char prefix, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > size - 3)
+		n = size - 3;
+	key[0] = prefix;
+	key[1] = ':';
+	memcpy(key + 2, name, n);
+	key[2 + n] = '\0';
+}
+
 static bool scan_next_cu(struct kdl_debuginfo *di)
 {
 	Dwarf_Off off = di->next_cu, next;
@@ -694,7 +707,7 @@ static bool scan_next_cu(struct kdl_debuginfo *di)
 					if (!dwarf_attr(&en, DW_AT_const_value, &at) ||
 					    dwarf_formsdata(&at, &sv) != 0)
 						continue;
-					snprintf(key, sizeof(key), "E:%s", en_name);
+					scan_key(key, sizeof(key), 'E', en_name);
 					ht_put(&di->names, key, K_ENUMERATOR, (uint64_t)sv, 0);
 				} while (dwarf_siblingof(&en, &en) == 0);
 			}
@@ -705,7 +718,7 @@ static bool scan_next_cu(struct kdl_debuginfo *di)
 		if (tag != DW_TAG_variable && tag != DW_TAG_typedef && tag != DW_TAG_base_type &&
 		    dwarf_hasattr(&child, DW_AT_declaration))
 			continue;
-		snprintf(key, sizeof(key), "%c:%s", p, name);
+		scan_key(key, sizeof(key), p, name);
 		ht_put(&di->names, key, tag == DW_TAG_variable ? K_VAR : K_TYPE,
 		       dwarf_dieoffset(&child), 0);
 	} while (dwarf_siblingof(&child, &child) == 0);
