@@ -746,7 +746,14 @@ struct kdl_error *kdl_unwind_sleeping(struct kdl_unwinder *u, int cpu, uint64_t 
 	st.ip = ret;
 	st.rec = thread_sp + u->itf_bp;
 	st.signal = u->ret_from_fork && ret == u->ret_from_fork;
-	emit(&st, ret, st.sp, true, st.signal, false, false);
+	{
+		struct kdl_symbol sym;
+
+		/* a saved frame that does not return into a function is stale */
+		if (!lookup_symbol(u, st.signal ? ret : ret - 1, &sym))
+			st.error = true;
+	}
+	emit(&st, ret, st.sp, !st.error, st.signal, false, false);
 	run(&st);
 	return finish(&st, frames, nframes, quality);
 }
