@@ -13,8 +13,8 @@ crash-fix802 extension) and a drgn script printing every blocked task's stack
 kdlview report (stable on a busy machine: compare it between commits; history
 in build/bench/history.tsv).
 
-Environment: BENCH_PEERS=main|all|none (crash/drgn on the main 10k dump and the
-samples (default), on every dump, or nowhere); BENCH_CALLGRIND=main|all|none;
+Environment: BENCH_PEERS=main|all|none (crash/drgn on the 1k/5k/10k all-blocked
+dumps and the samples (default), on every dump, or nowhere); BENCH_CALLGRIND=main|all|none;
 BENCH_RUNS (3); BENCH_DUMPS="name ..." (subset); KDLVIEW (build/kdlview).
 Targets are reported, never asserted: exit status is 0 unless a tool failed.
 """
@@ -26,6 +26,7 @@ OUT = os.path.join(ROOT, "build", "bench")
 KDLVIEW = os.environ.get("KDLVIEW", os.path.join(ROOT, "build", "kdlview"))
 SYS_PY = "/usr/bin/python3"
 MAIN = "n10k-b10k"
+PEER_GROWTH = ("n1k-b1k", "n5k-b5k")   # peers also here by default: how they grow
 sys.path.insert(0, os.path.join(HERE, "scale"))
 sys.dont_write_bytecode = True
 import gen  # noqa: E402  (the scale generator: scenario table and builder)
@@ -241,13 +242,14 @@ def main():
         name, core, vml = d["name"], d["core"], d["vmlinux"]
         big = d["kind"] == "scale" and d["params"]["ntasks"] >= 50000
         main_like = d["kind"] == "sample" or name == MAIN
+        peer_like = main_like or name in PEER_GROWTH
         log("==", name)
         r = {"name": name, "kind": d["kind"], "size_mb": os.path.getsize(core) / 1e6}
         r["tasks"], r["un"] = kdl_counts(core, vml)
         rep = kdl_report(core, vml, 1 if big else runs)
         r["kdl_wall"], r["kdl_cpu"], r["kdl_rss"] = rep if rep else (None, None, None)
         r["tui"] = tui_first_screen(core, vml, 1 if big else runs)
-        if peers == "all" or (peers == "main" and main_like):
+        if peers == "all" or (peers == "main" and peer_like):
             log("crash foreach UN bt")
             r["crash"] = crash_bt(core, vml, name)
             log("drgn")
@@ -323,6 +325,12 @@ def report(rows):
             out.append("  growth, %-35s %s" % (title + ":", ", ".join(
                 "%s %.2f s cpu %s MB RSS" % (n, r["kdl_cpu"], fmt(r["kdl_rss"], "%.0f"))
                 for n, r in pts)))
+    for peer in ("crash", "drgn"):
+        pts = [(n, (by[n].get(peer) or {}).get("wall")) for n in ("n1k-b1k", "n5k-b5k", MAIN)
+               if n in by]
+        if sum(1 for _, v in pts if v) >= 2:
+            out.append("  growth, %-35s %s" % (peer + " wall, all blocked 1k..10k:", ", ".join(
+                "%s %s s" % (n, fmt(v)) for n, v in pts)))
     text = "\n".join(out)
     print(text)
     with open(os.path.join(OUT, "results", "table.txt"), "w") as f:
