@@ -124,6 +124,8 @@ for s in exp.get("scenarios", []):
             mine = [x for x in lk["owners"] if x["pid"] == o["pid"]]
             out(bool(mine), f"{tag}: {w['name']} held by pid {o['pid']}",
                 json.dumps(lk["owners"]))
+            wrong = [x for x in lk["owners"] if x["pid"] != o["pid"] and x["confidence"] == "certain"]
+            out(not wrong, f"{tag}: no other certain holder of {w['name']}", json.dumps(wrong))
             if mine:
                 x = mine[0]
                 conf = expected_confidence(o.get("how"), w["kind"])
