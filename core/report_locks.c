@@ -529,6 +529,10 @@ static void dot_label(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; s && *s; s++) {
+		if (*s == '\n') {
+			fputs("\\n", out); /* Graphviz's own line break */
+			continue;
+		}
 		if (*s == '"' || *s == '\\')
 			fputc('\\', out);
 		fputc(*s, out);
@@ -544,6 +548,14 @@ static bool edge_in_cycle(const struct kdl_model *m, int ti, int li)
 			    (m->cycles[c].nodes[i].task == ti ||
 			     m->cycles[c].nodes[(i + 1) % m->cycles[c].n].task == ti))
 				return true;
+	return false;
+}
+
+static bool write_held(const struct kdl_lock *l)
+{
+	for (size_t k = 0; k < l->nowners; k++)
+		if (l->owners[k].mode != KDL_MODE_READ)
+			return true;
 	return false;
 }
 
@@ -600,6 +612,15 @@ void kdl_report_locks_dot(FILE *out, const struct kdl_model *m, const struct kdl
 				l->waiters[w].mode == KDL_MODE_EXCLUSIVE ? "" : " ",
 				l->waiters[w].mode == KDL_MODE_EXCLUSIVE ? "" : kdl_mode_name(l->waiters[w].mode),
 				edge_in_cycle(m, ti, (int)li) ? ", color=red" : "");
+			/* a reader on a reader-held rwsem waits for the writers queued first */
+			if (l->kind == KDL_LOCK_RWSEM && l->waiters[w].mode == KDL_MODE_READ &&
+			    !write_held(l))
+				for (size_t x = 0; x < l->nwaiters; x++)
+					if (l->waiters[x].mode == KDL_MODE_WRITE &&
+					    l->waiters[x].who.task >= 0 && tin[l->waiters[x].who.task])
+						fprintf(out, "  t%d -> t%d [label=\"queued behind\", "
+							"style=dotted%s];\n", ti, l->waiters[x].who.task,
+							edge_in_cycle(m, ti, (int)li) ? ", color=red" : "");
 		}
 		for (size_t k = 0; k < l->nowners; k++) {
 			int ti = l->owners[k].who.task;
@@ -619,7 +640,10 @@ void kdl_report_locks_dot(FILE *out, const struct kdl_model *m, const struct kdl
 				dot_label(out, b);
 				fprintf(out, "];\n");
 			}
-			fprintf(out, "  l%zu -> t%d [label=\"held by (%s)\"%s%s];\n", li, ti,
+			fprintf(out, "  l%zu -> t%d [label=\"%s (%s)\"%s%s];\n", li, ti,
+				l->kind == KDL_LOCK_WORK ? "run by"
+				: l->kind == KDL_LOCK_WAITQUEUE || l->kind == KDL_LOCK_COMPLETION
+					? "woken by" : "held by",
 				kdl_confidence_name(l->owners[k].confidence),
 				l->owners[k].confidence == KDL_CONF_CERTAIN ? "" : ", style=dashed",
 				edge_in_cycle(m, ti, (int)li) ? ", color=red" : "");
