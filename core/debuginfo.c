@@ -609,8 +609,10 @@ struct kdl_error *kdl_debuginfo_load_module(struct kdl_debuginfo *di, const char
 	}
 	err = kdl_moddebug_add(di->mods, dir, module, secs, nsecs);
 	if (!err) {
-		/* member lookups that failed before may now succeed */
+		/* member lookups that failed before may now succeed; so may
+		 * line lookups of the module's pcs */
 		ht_free(&di->members);
+		lines_forget(di);
 	}
 	return err;
 }
