@@ -179,6 +179,17 @@ static const char *owner_name(const struct kdl_model *m, const struct kdl_owner 
 	return buf;
 }
 
+/* What a lock's "owner" is to the reader: a holder, the worker running a
+ * work item, or who would wake a wait queue or completion. */
+static const char *holder_verb(const struct kdl_lock *l, bool upper)
+{
+	if (l->kind == KDL_LOCK_WORK)
+		return upper ? "  RUN BY" : "run by";
+	if (l->kind == KDL_LOCK_WAITQUEUE || l->kind == KDL_LOCK_COMPLETION)
+		return upper ? "  WOKEN BY" : "woken by";
+	return upper ? "  HELD BY" : "held by";
+}
+
 void kdl_report_locks_text_findings(FILE *out, const struct kdl_model *m,
 				    const struct kdl_report_options *o)
 {
@@ -217,7 +228,7 @@ void kdl_report_locks_text_task(FILE *out, const struct kdl_model *m, size_t ti)
 		fprintf(out, "    WAITS ON: %s (%s @0x%" PRIx64 ", %s)", l->name ? l->name : "?",
 			kdl_lock_kind_name(l->kind), l->address, kdl_mode_name(t->wait_mode));
 		for (size_t o = 0; o < l->nowners; o++)
-			fprintf(out, "%s %s (%s%s)", o ? "," : "  HELD BY",
+			fprintf(out, "%s %s (%s%s)", o ? "," : holder_verb(l, true),
 				owner_name(m, &l->owners[o], b, sizeof(b)),
 				kdl_confidence_name(l->owners[o].confidence),
 				l->owners[o].alive ? "" : ", dead");
@@ -253,7 +264,8 @@ void kdl_report_locks_text_locks(FILE *out, const struct kdl_model *m,
 		for (size_t k = 0; k < l->nowners; k++) {
 			const struct kdl_owner *ow = &l->owners[k];
 
-			fprintf(out, "    held by %s  %s, %s%s", owner_name(m, ow, b, sizeof(b)),
+			fprintf(out, "    %s %s  %s, %s%s", holder_verb(l, false),
+				owner_name(m, ow, b, sizeof(b)),
 				kdl_mode_name(ow->mode),
 				kdl_confidence_name(ow->confidence), ow->alive ? "" : ", NOT ALIVE");
 			if (ow->who.ctx != KDL_CTX_TASK)
