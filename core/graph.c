@@ -753,6 +753,8 @@ static const char *holder_doing(const struct kdl_model *m, int ti, char *buf, si
 		snprintf(buf, len, "itself waits for %s", m->locks[t->waits_on].name);
 	else if (t->on_cpu)
 		snprintf(buf, len, "is running on CPU %d", t->cpu);
+	else if (!strcmp(t->state, "RU"))
+		snprintf(buf, len, "is runnable but not running (waiting for a CPU)");
 	else if (t->other.kind)
 		snprintf(buf, len, "is in a %s wait in %s", t->other.kind,
 			 t->other.label ? t->other.label : "?");

@@ -184,6 +184,20 @@ struct blockinfo {
 	const char *label; /* function that blocked (caller of the primitive) */
 };
 
+/* The most specific lock kind any of the first frames names. */
+static enum wk strongest_kind(const struct kdl_frame *f, size_t n)
+{
+	enum wk best = WK_NONE;
+
+	for (size_t i = 0; i < n && i < 16; i++) {
+		enum wk k = classify_fn(f[i].function);
+
+		if (k < WK_SPIN && wk_prio(k) > wk_prio(best))
+			best = k;
+	}
+	return best;
+}
+
 static void classify_frames(const struct kdl_frame *f, size_t n, struct blockinfo *bi)
 {
 	size_t lim = n < KDL_LK_MAX_FRAMES ? n : KDL_LK_MAX_FRAMES;
@@ -619,7 +633,10 @@ void kdl_lk_analyse_task(struct kdl_lk *s, int ti)
 		uint64_t rtb;
 
 		if (kdl_lk_field(s, v, &L->rt_mutex_waiter.lock, &rtb) && kdl_lk_kptr(rtb)) {
-			wait_rt(s, ti, rtb, bi.kind, rt_api_frames(f, n), "task->pi_blocked_on");
+			/* a task still on its CPU in the slowpath has helpers
+			 * (rt_mutex_setprio ...) above the lock frames */
+			wait_rt(s, ti, rtb, bi.kind > WK_SCHED ? bi.kind : strongest_kind(f, n),
+				rt_api_frames(f, n), "task->pi_blocked_on");
 			return;
 		}
 	}
