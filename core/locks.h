@@ -4,6 +4,11 @@
  * tasks[].waits_on/wait_mode/waits_how/other/holds, cpus[].spinning_on,
  * cycles[] and findings[].
  *
+ * Inside: core/locks.c (registry, entry point), core/locks_waits.c (waits-on),
+ * core/locks_owners.c (holders and inference), core/names.c (display names),
+ * core/graph.c (cycles, findings), all offsets from core/layout_locks.h.
+ * KDL_DEBUG_LOCKS=1 in the environment prints what the analysis saw on stderr.
+ *
  * HOW core/analysis.c CALLS IT (contract with the core engineer):
  *   After the tasks and CPUs are in the model and the tasks that matter are
  *   unwound, fill a struct kdl_locks_ctx and call kdl_locks_analyse() once:
