@@ -831,7 +831,8 @@ static void lock_findings(struct g *g)
 		} else if (live) {
 			bool holder_cycle = task_in_cycle(g, live->who.task);
 
-			if (holder_cycle && l->nwaiters < 3) {
+			/* behind a holder in a cycle: the cycle's finding names them */
+			if (holder_cycle) {
 				free(tasks.v);
 				free(locks.v);
 				free(core.v);
