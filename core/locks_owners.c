@@ -613,6 +613,12 @@ void kdl_lk_infer_owners(struct kdl_lk *s, int li, struct kdl_lk_coderef *cache,
 			}
 		}
 	}
+	/* more candidates than the lock can have holders: say so */
+	if ((l->readers > 0 && l->nowners > (size_t)l->readers) ||
+	    (l->readers <= 0 && l->nowners > 1))
+		for (size_t o = 0; o < l->nowners; o++)
+			l->owners[o].why = "stands in a function that takes this lock; there are "
+					   "more such tasks than the lock has holders";
 }
 
 /* A wait queue nobody is known to wake, whose waiter H holds a lock that
