@@ -114,6 +114,51 @@ def tdesc(addr):
     return "0x%x(pid %d %s)" % (addr, t.pid.value_(), t.comm.string_().decode(errors="replace"))
 
 
+def module_text_symbols():
+    """drgn 0.0.22 does not know 6.4+'s struct module: symbolise frames in the
+    scenario module's .text by hand (base from the dump, symbols from the .ko)."""
+    import subprocess
+    base = None
+    try:
+        for m in list_for_each_entry("struct module", prog["modules"].address_of_(), "list"):
+            if m.name.string_().decode() == "kdl_scen":
+                if m.type_.type.has_member("mem"):
+                    base = m.mem[0].base.value_()
+                else:
+                    base = m.core_layout.base.value_()
+    except Exception as e:  # noqa: BLE001
+        errors.append("module base: %s" % e)
+    if base is None:
+        return None, []
+    out = subprocess.run(["readelf", "-SW", ko], capture_output=True, text=True).stdout
+    text_ndx = None
+    for l in out.splitlines():
+        mm = re.match(r"\s*\[\s*(\d+)\]\s+\.text\s", l)
+        if mm:
+            text_ndx = mm.group(1)
+    syms = []
+    out = subprocess.run(["readelf", "-sW", ko], capture_output=True, text=True).stdout
+    for l in out.splitlines():
+        f = l.split()
+        if len(f) >= 8 and f[3] == "FUNC" and f[6] == text_ndx:
+            syms.append((int(f[1], 16), int(f[2]), f[7]))
+    return base, sorted(syms)
+
+
+mod_base, mod_syms = module_text_symbols()
+
+
+def frame_name(f):
+    if f.name:
+        return f.name
+    if mod_base is not None:
+        off = f.pc - mod_base
+        for a, size, name in mod_syms:
+            if a <= off < a + max(size, 1):
+                return name
+    return "0x%x" % f.pc
+
+
 p("\n## stacks  (every task in D/RTLOCK/X state or named kdl_*; innermost first)")
 for t in tasks:
     comm = t.comm.string_().decode(errors="replace")
@@ -125,7 +170,7 @@ for t in tasks:
         continue
     try:
         tr = prog.stack_trace(t)
-        fns = [f.name or ("0x%x" % f.pc) for f in tr]
+        fns = [frame_name(f) for f in tr]
     except Exception as e:  # noqa: BLE001 - report, go on
         fns = ["<error: %s>" % e]
     p("%d %s %s: %s" % (t.pid.value_(), comm, s, " ".join(fns)))
