@@ -177,6 +177,7 @@ static struct kdl_error *check_banner(struct kdl_analysis *an, const char *dump_
 				      const char *vmlinux_path)
 {
 	char mine[128], theirs[128], a[160], b[160];
+	const char *nl;
 	uint64_t link, addr;
 	struct kdl_error *err;
 	size_t n;
@@ -192,7 +193,9 @@ static struct kdl_error *check_banner(struct kdl_analysis *an, const char *dump_
 	n = strnlen(mine, sizeof(mine));
 	if (!memcmp(mine, theirs, n < sizeof(mine) ? n + 1 : n))
 		return NULL;
-	kdl_sanitize(mine, strcspn(mine, "\n"), a, 100);
+	/* mine comes from the vmlinux file: no terminator is promised either */
+	nl = memchr(mine, '\n', n);
+	kdl_sanitize(mine, nl ? (size_t)(nl - mine) : n, a, 100);
 	kdl_sanitize(theirs, strnlen(theirs, sizeof(theirs)), b, 100);
 	b[strcspn(b, "\\")] = '\0';
 	return kdl_error_create(KDL_ERR_VMLINUX, "%s does not match %s: vmlinux is '%s', the "
