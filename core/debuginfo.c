@@ -543,6 +543,21 @@ struct kdl_error *kdl_debuginfo_open(const char *path, struct kdl_debuginfo **ou
 				       path, eh.e_machine);
 		goto fail;
 	}
+	{
+		struct stat st;
+
+		/* the section headers sit at the end: a cut file loses them all */
+		if (fstat(di->fd, &st) == 0 && eh.e_shoff &&
+		    eh.e_shoff + (uint64_t)eh.e_shnum * eh.e_shentsize > (uint64_t)st.st_size) {
+			err = kdl_error_create(KDL_ERR_VMLINUX, "%s: truncated vmlinux (%lld bytes; "
+					       "its section headers end at %llu)", path,
+					       (long long)st.st_size,
+					       (unsigned long long)(eh.e_shoff +
+								    (uint64_t)eh.e_shnum *
+								    eh.e_shentsize));
+			goto fail;
+		}
+	}
 	if (!section_data(di, ".debug_info", &sz, NULL, NULL)) {
 		err = kdl_error_create(KDL_ERR_VMLINUX, "%s: no debug info (.debug_info missing; "
 				       "use the debug vmlinux)", path);
