@@ -74,6 +74,21 @@ patch_bytes "$tmp/vmlinux-arm" 18 b700
 expect "vmlinux of another architecture" 4 "vmlinux-arm: not an x86_64 vmlinux" \
 	"$K" --report "$d/vmcore.kdump" "$tmp/vmlinux-arm"
 rm -f "$tmp/vmlinux-arm"
+# a vmlinux whose banner has no terminator: check_banner() read past it
+python3 - "$d/vmlinux" "$tmp/vmlinux-banner" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+i = b.find(b'Linux version ')
+while i >= 0:
+    b[i:i + 128] = b'A' * 128
+    i = b.find(b'Linux version ', i + 128)
+open(sys.argv[2], 'wb').write(b)
+PY
+expect "vmlinux with an unterminated banner" 4 "vmlinux-banner does not match .*AAAA" \
+	"$K" --report "$d/vmcore.kdump" "$tmp/vmlinux-banner"
+head -c 3000000 "$tmp/vmlinux-banner" > "$tmp/vmlinux-cut"
+expect "truncated vmlinux" 4 "vmlinux-cut: truncated vmlinux" "$K" --report "$d/vmcore.kdump" "$tmp/vmlinux-cut"
+rm -f "$tmp/vmlinux-banner" "$tmp/vmlinux-cut"
 printf 'makedumpfile\0\0\0\0' > "$tmp/flat"; head -c 65536 /dev/urandom >> "$tmp/flat"
 expect "flattened header, garbage records" 3 "flat: " "$K" --report "$tmp/flat" "$d/vmlinux"
 
