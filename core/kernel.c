@@ -474,6 +474,20 @@ static void add_task(struct kdl_kernel *k, struct tasklist *tl, uint64_t addr)
 /* Walk a list_head ring starting at head (an address), calling fn for each
  * entry (entry address = node - off). Bounded; returns false on a broken
  * list (unreadable next pointer or too long). */
+/* Brent's loop check for a list walk that has just moved to `node`: true
+ * when the walk is going round a loop that does not pass through head. */
+static bool list_loops(uint64_t *mark, size_t *lap, size_t *pow, uint64_t node, uint64_t head)
+{
+	if (node == *mark && node != head)
+		return true;
+	if (++*lap == *pow) {
+		*mark = node;
+		*pow <<= 1;
+		*lap = 0;
+	}
+	return false;
+}
+
 /* Walk a list_head list one way: `dir` 0 follows next, 8 follows prev. Stops
  * at head (true), at `stop`, or at an unreadable/invalid link (false); *last
  * is the last node visited. */
@@ -494,15 +508,9 @@ static bool walk_dir(struct kdl_kernel *k, uint64_t head, uint64_t off, size_t *
 		*last = node;
 		if (!rd64(k, node + dir, &node))
 			return false;
-		/* a loop that does not come back to head (Brent): without this a
-		 * corrupt list is walked `max` (millions of) times */
-		if (node == mark && node != head)
+		/* without this a corrupt list is walked `max` (millions of) times */
+		if (list_loops(&mark, &lap, &pow, node, head))
 			return false;
-		if (++lap == pow) {
-			mark = node;
-			pow <<= 1;
-			lap = 0;
-		}
 	}
 	return true;
 }
@@ -609,8 +617,8 @@ struct kdl_error *kdl_kernel_load_module_symbols(struct kdl_kernel *k, size_t *n
 {
 	struct kdl_debuginfo *di = k->di;
 	uint64_t head, node, off_list, off_name, off_kallsyms, off_symtab, off_num, off_strtab,
-		 off_typetab, name_size = 56;
-	size_t nmod = 0;
+		 off_typetab, name_size = 56, mark;
+	size_t nmod = 0, lap = 0, pow = 1;
 	struct kdl_error *err;
 
 	*nmodules = 0;
@@ -640,6 +648,7 @@ struct kdl_error *kdl_kernel_load_module_symbols(struct kdl_kernel *k, size_t *n
 	if (!rd64(k, head, &node))
 		return kdl_error_create(KDL_ERR_FAULT, "module list at 0x%llx unreadable",
 					(unsigned long long)head);
+	mark = head;
 	while (node != head && nmod < MAX_MODULES && kernel_ptr(node)) {
 		uint64_t mod = node - off_list, ks, symtab, strtab, typetab;
 		uint32_t num = 0;
@@ -700,6 +709,12 @@ struct kdl_error *kdl_kernel_load_module_symbols(struct kdl_kernel *k, size_t *n
 		}
 		if (!rd64(k, node, &node))
 			break;
+		/* a looping list would add the same symbols MAX_MODULES times */
+		if (list_loops(&mark, &lap, &pow, node, head)) {
+			*nmodules = nmod;
+			return kdl_error_create(KDL_ERR_CORRUPT, "module list at 0x%llx loops",
+						(unsigned long long)head);
+		}
 	}
 	*nmodules = nmod;
 	return NULL;
