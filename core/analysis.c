@@ -403,7 +403,7 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 {
 	struct kdl_model *m = an->model;
 	struct kdl_error *err;
-	bool partial = false;
+	bool partial = false, tasks_partial = false;
 	size_t nmod = 0;
 
 	err = kdl_layout_resolve(an->di, &an->layout);
@@ -428,7 +428,9 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 	}
 
 	progress(opts, "tasks", 0, 0);
-	err = kdl_kernel_read_tasks(an->kernel, &m->tasks, &m->ntasks, &partial);
+	/* its own flag: read_tasks() overwrites it, and what was found
+	 * unreadable before (module list) must stay */
+	err = kdl_kernel_read_tasks(an->kernel, &m->tasks, &m->ntasks, &tasks_partial);
 	if (err) {
 		/* nothing of the kernel is readable: the vmlinux is not this dump's
 		 * kernel, or the dump is damaged beyond use */
@@ -449,7 +451,8 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 			unr += m->tasks[i].quality == KDL_Q_UNREADABLE;
 			part += m->tasks[i].quality == KDL_Q_PARTIAL;
 		}
-		if (partial && !unr && !part)
+		partial |= tasks_partial;
+		if (tasks_partial && !unr && !part)
 			note_partial(m, "a task list is broken: tasks may be missing");
 		if (unr)
 			note_partial(m, "%zu task_struct%s unreadable (tasks after a broken "
