@@ -153,6 +153,32 @@ static void crafted(const struct kdl_fuzz_image *img, struct kdl_debuginfo *di, 
 	kdl_fuzz_close(img, di, r->b, r->n, an);
 }
 
+/* Pad r to `total` bytes with records that change nothing: a WRITE of the
+ * image's own bytes, then a WRITE cut short (ignored). An input of 63 bytes
+ * modulo 64 makes the analysis read the module symbols (kdl_fuzz_open). */
+static void pad_to(const struct kdl_fuzz_image *img, struct rec *r, size_t total)
+{
+	size_t n;
+
+	if (r->n + 6 + 32 + 6 <= total) {
+		rput(r, KDL_FUZZ_WRITE, 1);
+		rput(r, 0, 2);
+		rput(r, 0, 2);
+		rput(r, 31, 1);
+		for (size_t i = 0; i < 32; i++)
+			rput(r, img->data[0][i], 1);
+	}
+	if (r->n + 6 > total)
+		return;
+	n = total - r->n - 6; /* filler after the header of a WRITE of 32 bytes */
+	rput(r, KDL_FUZZ_WRITE, 1);
+	rput(r, 0, 2);
+	rput(r, 0, 2);
+	rput(r, 31, 1);
+	for (size_t i = 0; i < n && i < 31; i++)
+		rput(r, 0, 1);
+}
+
 static const struct kdl_model *clean_model;
 static int evil_pid = -1;
 
@@ -226,6 +252,22 @@ static void crafted_all(const struct kdl_fuzz_image *img, struct kdl_debuginfo *
 	memset(&r, 0, sizeof(r));
 	if (ptr_rec(img, &r, a->addr + tasks_off, 0, a->addr))
 		crafted(img, di, "task list NULL", &r, true, all_tasks_kept);
+	/* a module list that loops on its first module (symbols are read) */
+	{
+		uint64_t head, first;
+		long hr;
+
+		if (kdl_debuginfo_symbol_addr(di, "modules", &head) &&
+		    (hr = kdl_fuzz_image_find(img, head)) >= 0) {
+			memcpy(&first, img->data[hr] + (head - img->addr[hr]), 8);
+			memset(&r, 0, sizeof(r));
+			if (KDL_CHECK(ptr_rec(img, &r, first, 1, first), "crafted: module list")) {
+				pad_to(img, &r, 63);
+				KDL_CHECK(r.n == 63, "crafted: module input padded (%zu)", r.n);
+				crafted(img, di, "module list self-loop", &r, true, NULL);
+			}
+		}
+	}
 	/* escape sequences in a blocked task's comm */
 	i = kdl_fuzz_image_find(img, blocked->addr + comm_off);
 	memset(&r, 0, sizeof(r));
