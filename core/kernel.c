@@ -725,8 +725,8 @@ struct kdl_error *kdl_kernel_load_module_dwarf(struct kdl_kernel *k, const char 
 {
 	struct kdl_debuginfo *di = k->di;
 	uint64_t head, node, off_list, off_name, off_sa, off_nsec, off_attrs, off_addr, off_aname,
-		 attr_size, name_size = 56;
-	size_t nmod = 0;
+		 attr_size, name_size = 56, mark;
+	size_t nmod = 0, lap = 0, pow = 1;
 	struct kdl_error *err;
 
 	*nloaded = 0;
@@ -760,6 +760,7 @@ struct kdl_error *kdl_kernel_load_module_dwarf(struct kdl_kernel *k, const char 
 	if (!rd64(k, head, &node))
 		return kdl_error_create(KDL_ERR_FAULT, "module list at 0x%llx unreadable",
 					(unsigned long long)head);
+	mark = head;
 	while (node != head && nmod++ < MAX_MODULES && kernel_ptr(node)) {
 		uint64_t mod = node - off_list, sa;
 		uint32_t nsec = 0;
@@ -800,7 +801,7 @@ struct kdl_error *kdl_kernel_load_module_dwarf(struct kdl_kernel *k, const char 
 				(*nloaded)++;
 			kdl_error_destroy(err);
 		}
-		if (!rd64(k, node, &node))
+		if (!rd64(k, node, &node) || list_loops(&mark, &lap, &pow, node, head))
 			break;
 	}
 	return NULL;
