@@ -254,9 +254,13 @@ static bool one_record(struct out *o)
 		ok = put(o, KDL_FUZZ_PTR, 1) && put(o, r, 2) && put(o, off, 2) &&
 		     put(o, rnd(256), 1) && put(o, r2, 2) && put(o, rnd(0x10000), 2);
 	} else {
-		switch (rnd(4)) {
+		switch (rnd(5)) {
 		case 0:
 			ok = put(o, KDL_FUZZ_ZERO, 1) && put(o, r, 2);
+			break;
+		case 4: /* hostile bytes anywhere: module names, cache names, the log */
+			ok = put(o, KDL_FUZZ_STR, 1) && put(o, r, 2) &&
+			     put(o, rnd(img->len[r]), 2) && put(o, rnd(256), 1);
 			break;
 		case 1:
 			ok = put(o, KDL_FUZZ_DROP, 1) && put(o, r, 2);
