@@ -145,8 +145,22 @@ static void find_spots(void)
 		}
 	}
 	if (kdl_debuginfo_symbol_addr(di, "modules", &a)) {
+		uint64_t node, off = 0;
+		long r = kdl_fuzz_image_find(img, a);
+		struct kdl_error *e = kdl_debuginfo_member_offset(di, "struct module", "list", &off);
+
 		add_spot(a, SPOT_PTR);
 		add_spot(a + 8, SPOT_PTR);
+		/* the first module: its list links, name and kallsyms pointers */
+		if (e) {
+			kdl_error_destroy(e);
+		} else if (r >= 0 && a - img->addr[r] + 8 <= img->len[r]) {
+			memcpy(&node, img->data[r] + (a - img->addr[r]), 8);
+			add_spot(node, SPOT_PTR);
+			add_spot(node + 8, SPOT_PTR);
+			add_member(node - off, "struct module", "name", SPOT_STR);
+			add_member(node - off, "struct module", "kallsyms", SPOT_PTR);
+		}
 	}
 	if (kdl_debuginfo_symbol_addr(di, "__per_cpu_offset", &a))
 		for (int c = 0; c < img->ncpus; c++)
