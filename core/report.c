@@ -52,6 +52,21 @@ static void ensure_frames(struct kdl_analysis *an, const struct kdl_model *m,
 		kdl_error_destroy(kdl_analysis_resolve_lines(an, -1, (int)c));
 }
 
+/* How much of an item could be read, for the reports ("ok", ...). */
+static const char *quality_name(enum kdl_quality q)
+{
+	switch (q) {
+	case KDL_Q_PARTIAL:
+		return "partial";
+	case KDL_Q_UNREADABLE:
+		return "unreadable";
+	case KDL_Q_UNRELIABLE:
+		return "unreliable";
+	default:
+		return "ok";
+	}
+}
+
 static void format_time(int64_t t, char *buf, size_t len)
 {
 	struct tm tm;
@@ -145,6 +160,8 @@ static void text_tasks(FILE *out, const struct kdl_model *m, const struct kdl_re
 			fprintf(out, "  ON CPU");
 		if (t->blocked_for_ns >= 0)
 			fprintf(out, "  BLOCKED FOR: %.3fs", (double)t->blocked_for_ns / 1e9);
+		if (t->quality != KDL_Q_OK)
+			fprintf(out, "  (task_struct %s)", quality_name(t->quality));
 		fputc('\n', out);
 		kdl_report_locks_text_task(out, m, i);
 		text_frames(out, t->frames, t->nframes, t->frames_quality);
@@ -400,6 +417,9 @@ static void write_json(FILE *out, struct kdl_analysis *an, const struct kdl_mode
 			fprintf(out, "%" PRId64, t->blocked_for_ns);
 		else
 			fputs("null", out);
+		/* what could not be read is marked (issue 6) */
+		fprintf(out, ", \"quality\": \"%s\", \"frames_quality\": \"%s\"",
+			quality_name(t->quality), quality_name(t->frames_quality));
 		kdl_report_locks_json_task(out, m, i);
 		fputs(",\n    \"frames\": ", out);
 		json_frames(out, an, (int)i, -1, t->frames, t->nframes, "   ");
