@@ -154,6 +154,9 @@ check "1 in 50 pages damaged: the report says what was unreadable" \
 	grep -Eq "UNREADABLE: .*(task|stack)" "$tmp/out"
 check "1 in 50 pages damaged: JSON says partial and why" python3 -c \
 	"import json,sys; d=json.load(open('$tmp/out.json'))['dump']; sys.exit(0 if d['partial'] is True and d.get('partial_why') else 1)"
+"$K" --report --all --format json "$tmp/dmg.kdump" "$d/vmlinux" > "$tmp/all.json" 2>/dev/null
+check "1 in 50 pages damaged: unreadable tasks are marked in JSON" python3 -c \
+	"import json,sys; t=json.load(open('$tmp/all.json'))['tasks']; sys.exit(0 if any(x.get('quality') == 'unreadable' for x in t) else 1)"
 damage "$d/vmcore.kdump" "$tmp/dmg.kdump" 3
 expect "1 in 3 pages damaged: beyond use" 3 "dmg.kdump: .*unreadable" "$K" --report "$tmp/dmg.kdump" "$d/vmlinux"
 rm -f "$tmp/dmg.kdump"
