@@ -544,6 +544,11 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 				     nostack, nostack == 1 ? "" : "s");
 		}
 	}
+	if (an->dump && kdl_dump_damaged_pages(an->dump)) {
+		partial = true;
+		note_partial(m, "%zu pages with damaged descriptors in the dump file",
+			     kdl_dump_damaged_pages(an->dump));
+	}
 	/* a truncated file that still opened: whatever lay beyond its end is gone */
 	if (an->dump && kdl_dump_truncated(an->dump)) {
 		partial = true;

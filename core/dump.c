@@ -1,5 +1,6 @@
 /* core/dump.c - the libkdumpfile backend of core/target.h. */
 #include "dump.h"
+#include "dump_repair.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -34,6 +35,7 @@ struct kdl_dump {
 	int fd;
 	kdump_ctx_t *ctx;
 	bool diskdump;        /* kdump-compressed: ctx must not be kdump_free()d */
+	size_t damaged_pages; /* page descriptors neutralised (dump_repair.h) */
 	struct kdl_target *target;
 	char format[32];
 	char *release;
@@ -283,6 +285,11 @@ static bool kdump_truncated(int fd)
 bool kdl_dump_truncated(const struct kdl_dump *d)
 {
 	return d->truncated;
+}
+
+size_t kdl_dump_damaged_pages(const struct kdl_dump *d)
+{
+	return d->damaged_pages;
 }
 
 static const char *line_value(const char *text, const char *key)
@@ -747,6 +754,18 @@ struct kdl_error *kdl_dump_open(const char *path, const char *arch, struct kdl_d
 	 * pages: 10k-task dump 0.75 -> 0.5 s; it needs at least ~8). */
 	kdump_set_number_attr(d->ctx, "cache.size", 32);
 	d->diskdump = flat || !memcmp(hdr, "KDUMP   ", 8) || !memcmp(hdr, "DISKDUMP", 8);
+	if (d->diskdump) {
+		int rfd = -1;
+
+		/* descriptors that would overrun libkdumpfile's buffers */
+		err = kdl_kdump_repair(path, fd, &rfd, &d->damaged_pages);
+		if (err)
+			goto fail;
+		if (rfd >= 0) {
+			close(fd);
+			d->fd = fd = rfd;
+		}
+	}
 	ks = kdump_open_fd(d->ctx, fd);
 	if (ks != KDUMP_OK) {
 		const char *m = kdump_get_err(d->ctx);

@@ -58,6 +58,9 @@ const char *kdl_dump_vmcoreinfo(const struct kdl_dump *d, const char *key);
 /* True when the file is shorter than its headers say (ELF: the end of the
  * last segment lies beyond the end of the file; flattened: records cut off). */
 bool kdl_dump_truncated(const struct kdl_dump *d);
+/* Pages of a kdump-compressed file whose descriptors were damaged (they read
+ * as unreadable; libkdumpfile would have overrun its buffers on them). */
+size_t kdl_dump_damaged_pages(const struct kdl_dump *d);
 
 /* CPUs whose notes the dump carries. */
 int kdl_dump_cpus(const struct kdl_dump *d);
