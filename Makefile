@@ -102,11 +102,15 @@ check-asan:
 
 # The tests read the unpacked samples: unpack them first (cached, no network).
 check:
+	.ci/deps.sh
 	@if $(MAKE) -n samples >/dev/null 2>&1; then $(MAKE) samples; fi
 	$(MAKE) check-plain
 	$(MAKE) check-asan
 
-demo: $(KDLVIEW)
+# deps first, then a fresh make: pkg-config flags are read when make starts.
+demo:
+	.ci/deps.sh
+	$(MAKE) $(KDLVIEW)
 	@if $(MAKE) -n samples >/dev/null 2>&1; then $(MAKE) samples; fi
 	@test -f "$(DEMO_VMCORE)" || { echo "demo: $(DEMO_VMCORE) missing (make samples)" >&2; exit 3; }
 	$(KDLVIEW) "$(DEMO_VMCORE)" "$(DEMO_VMLINUX)"
