@@ -1,6 +1,7 @@
 /* core/dump.c - the libkdumpfile backend of core/target.h. */
 #include "dump.h"
 #include "dump_repair.h"
+#include "dump_kdump.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -52,6 +53,8 @@ struct kdl_dump {
 	int32_t *pc_owner;          /* slot -> its bucket */
 	unsigned char *pc_data;     /* PAGE_CACHE slots, mapped on first use */
 	size_t pc_used, pc_hand;    /* slots handed out in order; then evicted round robin */
+	struct kdl_kdfast *fast;    /* direct page reads of kdump files, or NULL */
+	uint64_t fast_root;         /* PML4 from VMCOREINFO (init_top_pgt), 0 unknown */
 };
 
 struct pc_bucket {
@@ -352,7 +355,7 @@ static struct kdl_error *pgwalk(struct kdl_dump *d, uint64_t vaddr, uint64_t *pa
 {
 	uint64_t vpage = vaddr & ~0xfffull;
 	struct xlat_entry *e = &d->xlat[(vpage >> 12) % XLAT_CACHE];
-	uint64_t table = d->root_pgt, ent = 0;
+	uint64_t table = d->root_pgt ? d->root_pgt : d->fast_root, ent = 0;
 	static const int shifts[4] = { 39, 30, 21, 12 };
 
 	if (e->vpage == (vpage | 1)) {
@@ -420,6 +423,29 @@ static struct kdl_error *dump_read_direct(struct kdl_dump *d, uint64_t addr, voi
 	return NULL;
 }
 
+/* A whole page by the direct kdump reader (dump_kdump.h); virtual pages are
+ * translated with our page-table walk from VMCOREINFO's init_top_pgt (or the
+ * CR3 of the notes). False: read it through libkdumpfile. */
+static bool fast_page(struct kdl_dump *d, uint64_t page, uint64_t kind, void *out)
+{
+	uint64_t pa;
+	struct kdl_error *err;
+
+	if (!d->fast)
+		return false;
+	if (kind == PC_VIRT) {
+		if (!(d->pgwalk ? d->root_pgt : d->fast_root))
+			return false;
+		err = pgwalk(d, page, &pa);
+		if (err) {
+			kdl_error_destroy(err);
+			return false;
+		}
+		page = pa & ~0xfffull;
+	}
+	return kdl_kdfast_read(d->fast, page >> 12, out);
+}
+
 /* The cached copy of one page, or NULL when the whole page cannot be read
  * (the caller then reads just what it needs and gets the exact error). */
 static const unsigned char *cached_page(struct kdl_dump *d, uint64_t page, uint64_t kind)
@@ -455,11 +481,13 @@ static const unsigned char *cached_page(struct kdl_dump *d, uint64_t page, uint6
 	if (b->tag == (page | kind))
 		return d->pc_data + ((size_t)b->slot << 12);
 	/* read first: a page-table walk below may itself use the cache */
-	err = kind == PC_PHYS ? read_phys_direct(d, page, tmp, sizeof(tmp))
-			      : dump_read_direct(d, page, tmp, sizeof(tmp));
-	if (err) {
-		kdl_error_destroy(err);
-		return NULL;
+	if (!fast_page(d, page, kind, tmp)) {
+		err = kind == PC_PHYS ? read_phys_direct(d, page, tmp, sizeof(tmp))
+				      : dump_read_direct(d, page, tmp, sizeof(tmp));
+		if (err) {
+			kdl_error_destroy(err);
+			return NULL;
+		}
 	}
 	if (b->tag) {
 		s = (size_t)b->slot;                    /* replaces the bucket's page */
@@ -802,6 +830,21 @@ struct kdl_error *kdl_dump_open(const char *path, const char *arch, struct kdl_d
 	/* VMCOREINFO is parsed (and translation set up) once the OS type is set. */
 	ks = kdump_set_string_attr(d->ctx, KDUMP_ATTR_OSTYPE, "linux");
 	read_vmcoreinfo(d);
+	if (!strncmp(d->format, "kdump", 5)) {
+		/* the kernel's own page tables: pa = va - __START_KERNEL_map + phys_base */
+		const char *top = kdl_dump_vmcoreinfo(d, "SYMBOL(init_top_pgt)");
+		const char *pb = kdl_dump_vmcoreinfo(d, "NUMBER(phys_base)");
+		const char *l5 = kdl_dump_vmcoreinfo(d, "NUMBER(pgtable_l5_enabled)");
+
+		d->fast = kdl_kdfast_open(d->fd);
+		if (d->fast && top && pb && (!l5 || !strcmp(l5, "0"))) {
+			uint64_t va = strtoull(top, NULL, 16);
+
+			if (va >= 0xffffffff80000000ull)
+				d->fast_root = (va - 0xffffffff80000000ull + (uint64_t)strtoll(pb, NULL, 10)) &
+					       PTE_ADDR_MASK;
+		}
+	}
 	if (!d->release && kdump_get_string_attr(d->ctx, "linux.uts.release", &s) == KDUMP_OK)
 		d->release = strndup(s, 64);
 
@@ -875,6 +918,7 @@ void kdl_dump_destroy(struct kdl_dump *d)
 {
 	if (!d)
 		return;
+	kdl_kdfast_close(d->fast);
 	kdl_target_destroy(d->target);
 	if (d->ctx && d->diskdump)
 		park_ctx(d->ctx);
