@@ -100,7 +100,8 @@ void kdl_fuzz_close(const struct kdl_fuzz_image *img, struct kdl_debuginfo *di,
  * control character, malformed UTF-8 or a C1 code (a dump string that was
  * not sanitised). */
 void kdl_fuzz_check_reports(struct kdl_analysis *an);
-/* kdl_fuzz_open(), kdl_fuzz_check_reports(), kdl_fuzz_close(). */
+/* kdl_fuzz_open(), kdl_fuzz_check_reports(), kdl_fuzz_close(); an input
+ * whose size is 1 modulo 4 also unwinds every task (as --all does). */
 void kdl_fuzz_run_one(const struct kdl_fuzz_image *img, struct kdl_debuginfo *di,
 		      const uint8_t *input, size_t size, struct kdl_fuzz_stats *st);
 
