@@ -6,7 +6,6 @@
  *   unit_fuzz_replay [FILE...]   replay these inputs instead (debugging);
  *   KDL_FUZZ_LOOPS=N             run the clean image N times (profiling).
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <time.h>
 #include <stdlib.h>
@@ -14,31 +13,6 @@
 
 #include "tests/fuzz/image.c"
 #include "tests/lib/kdltest.h"
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n + 1);
-		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*len = (size_t)n;
-	}
-	fclose(f);
-	return buf;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 static void replay(const struct kdl_fuzz_image *img, struct kdl_debuginfo *di, const char *path)
 {
@@ -48,7 +22,7 @@ static void replay(const struct kdl_fuzz_image *img, struct kdl_debuginfo *di, c
 	clock_t t0;
 	double secs, limit = getenv("KDL_SANITIZED") ? 30.0 : 5.0;
 
-	data = slurp(path, &len);
+	data = kdl_fuzz_slurp(path, &len);
 	if (!KDL_CHECK(data != NULL, "fuzz replay %s: readable", path))
 		return;
 	t0 = clock();
@@ -63,24 +37,8 @@ static void replay(const struct kdl_fuzz_image *img, struct kdl_debuginfo *di, c
 static void replay_dir(const struct kdl_fuzz_image *img, struct kdl_debuginfo *di, const char *dir)
 {
 	char *names[4096];
-	size_t n = 0;
-	struct dirent *e;
-	DIR *d = opendir(dir);
+	size_t n = kdl_fuzz_list_dir(dir, names, sizeof(names) / sizeof(names[0]));
 
-	if (!d)
-		return;
-	while ((e = readdir(d)) && n < sizeof(names) / sizeof(names[0])) {
-		char path[1024];
-
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, "README.md"))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		names[n] = strdup(path);
-		if (names[n])
-			n++;
-	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		replay(img, di, names[i]);
 		free(names[i]);
@@ -298,7 +256,6 @@ int main(int argc, char **argv)
 {
 	const char *dir = kdl_test_sample_dir("6.1-orc");
 	const char *top = getenv("TOP");
-	char ipath[1024], vpath[1024];
 	struct kdl_fuzz_image *img = NULL;
 	struct kdl_debuginfo *di = NULL;
 	struct kdl_error *err;
@@ -308,15 +265,9 @@ int main(int argc, char **argv)
 		kdl_test_skip("fuzz replay: sample 6.1-orc not unpacked");
 		return kdl_test_done();
 	}
-	snprintf(ipath, sizeof(ipath), "%s/tests/fuzz/image/6.1-orc.img.gz", top ? top : ".");
-	snprintf(vpath, sizeof(vpath), "%s/vmlinux", dir);
-	err = kdl_fuzz_image_load(ipath, &img);
-	if (!err)
-		err = kdl_fuzz_open_debuginfo(img, vpath, &di);
-	if (!kdl_test_ok(err, "fuzz replay: image and vmlinux load")) {
-		kdl_fuzz_image_destroy(img);
+	err = kdl_fuzz_load_sample(top, dir, &img, &di);
+	if (!kdl_test_ok(err, "fuzz replay: image and vmlinux load"))
 		return kdl_test_done();
-	}
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++)
 			replay(img, di, argv[i]);

@@ -3,6 +3,7 @@
  * and (by #include) the regression test tests/unit_fuzz_replay.c. */
 #include "image.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -446,6 +447,76 @@ struct kdl_error *kdl_fuzz_target(const struct kdl_fuzz_image *img, const uint8_
 	memcpy(ft->len, img->len, img->nregions * sizeof(*ft->len));
 	apply(ft, &c);
 	return kdl_target_create(&ft_ops, ft, out);
+}
+
+/* ---------------------------------------------------------------- files */
+
+unsigned char *kdl_fuzz_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+		buf = malloc((size_t)n + 1);
+		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		}
+		*len = (size_t)n;
+	}
+	fclose(f);
+	return buf;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t kdl_fuzz_list_dir(const char *dir, char **names, size_t max)
+{
+	struct dirent *e;
+	size_t n = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) && n < max) {
+		char path[2048];
+
+		if (e->d_name[0] == '.' || strstr(e->d_name, ".md"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		names[n] = strdup(path);
+		if (names[n])
+			n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_str);
+	return n;
+}
+
+struct kdl_error *kdl_fuzz_load_sample(const char *top, const char *sample_dir,
+				       struct kdl_fuzz_image **img, struct kdl_debuginfo **di)
+{
+	char ipath[1024], vpath[1024];
+	struct kdl_error *err;
+
+	snprintf(ipath, sizeof(ipath), "%s/tests/fuzz/image/6.1-orc.img.gz", top ? top : ".");
+	snprintf(vpath, sizeof(vpath), "%s/vmlinux", sample_dir);
+	*img = NULL;
+	*di = NULL;
+	err = kdl_fuzz_image_load(ipath, img);
+	if (!err)
+		err = kdl_fuzz_open_debuginfo(*img, vpath, di);
+	if (err) {
+		kdl_fuzz_image_destroy(*img);
+		*img = NULL;
+	}
+	return err;
 }
 
 /* ---------------------------------------------------------------- run */

@@ -105,6 +105,17 @@ void kdl_fuzz_check_reports(struct kdl_analysis *an);
 void kdl_fuzz_run_one(const struct kdl_fuzz_image *img, struct kdl_debuginfo *di,
 		      const uint8_t *input, size_t size, struct kdl_fuzz_stats *st);
 
+/* A whole file into a malloc'd buffer (NULL when unreadable). */
+unsigned char *kdl_fuzz_slurp(const char *path, size_t *len);
+/* Up to max paths "dir/name" of the files in dir (no dot files, no .md),
+ * sorted, malloc'd; returns the count. */
+size_t kdl_fuzz_list_dir(const char *dir, char **names, size_t max);
+
+/* The committed image of the 6.1-orc sample (under top, "." when NULL) and
+ * the sample's vmlinux from sample_dir; *img is NULL on failure. */
+struct kdl_error *kdl_fuzz_load_sample(const char *top, const char *sample_dir,
+				       struct kdl_fuzz_image **img, struct kdl_debuginfo **di);
+
 /* Open the vmlinux for an image (KASLR set); KDL_ERR_VMLINUX when its
  * build-id differs from the one the image was captured with. */
 struct kdl_error *kdl_fuzz_open_debuginfo(const struct kdl_fuzz_image *img, const char *vmlinux,
