@@ -236,8 +236,10 @@ struct kdl_error *kdl_layout_locks_resolve(struct kdl_debuginfo *di, struct kdl_
 
 /* Hand tables. The 6.1 one is the sample kernels' layout (checked against
  * DWARF by tests/unit_locks_layout); the others follow the kernel sources of
- * those versions for the lock structures and keep the 6.1 task_struct
- * offsets, which the synthetic tests only need to be self-consistent. */
+ * those versions (x86_64, SMP, no debug options) for the lock structures,
+ * struct page's slab_cache, PG_slab and task_struct state/stack; the task_struct
+ * fields further down keep the 6.1 offsets, which the synthetic tests only
+ * need to be self-consistent. */
 void kdl_layout_locks_synthetic(enum kdl_kgen gen, struct kdl_layout_locks *out)
 {
 	struct kdl_layout_locks L;
@@ -337,9 +339,13 @@ void kdl_layout_locks_synthetic(enum kdl_kgen gen, struct kdl_layout_locks *out)
 		L.completion.done = F(0, 4);
 		L.completion.wait = F(8, 24);
 		L.completion_swait = false;
+		/* thread_info (16 bytes) comes first since 4.9 */
 		L.task.state = F(16, 8);
+		L.task.stack = F(24, 8);
 		L.page.slab_cache = F(24, 8);
-		L.pg_slab_bit = 7;
+		/* PG_locked, PG_error, PG_referenced, PG_uptodate, PG_dirty,
+		 * PG_lru, PG_active, PG_waiters, PG_slab (PG_workingset came in 4.20) */
+		L.pg_slab_bit = 8;
 		break;
 	case KDL_KGEN_5_10:
 	case KDL_KGEN_6_1:
@@ -368,6 +374,7 @@ void kdl_layout_locks_synthetic(enum kdl_kgen gen, struct kdl_layout_locks *out)
 		L.rcuwait.task = F(0, 8);
 		if (gen == KDL_KGEN_5_10) {
 			L.task.state = F(16, 8);
+			L.task.stack = F(24, 8);
 			L.rt_mutex_waiter.task = F(48, 8);
 			L.rt_mutex_waiter.lock = F(56, 8);
 			L.page.slab_cache = F(24, 8);
