@@ -40,6 +40,13 @@ struct g {
 	size_t *own_start;  /* ntasks + 1 */
 	int *own;
 	unsigned char *mark; /* ntasks scratch flags */
+	/* alternative explanations (merge_alternatives): per lock, ambiguous
+	 * reader-held; per cycle, the cycle whose finding stands for it */
+	unsigned char *amb;
+	int *rep;
+	/* the cycles each representative stands for (itself included), CSR */
+	size_t *grp_start; /* ncycles + 1 */
+	int *grp;
 };
 
 static int node_of(struct g *g, struct kdl_ctxref r, bool create)
@@ -532,7 +539,8 @@ static int cmp_task_pid(const void *a, const void *b)
 }
 
 static void add_finding(struct g *g, enum kdl_finding_kind kind, enum kdl_severity sev,
-			struct fset *tasks, struct fset *locks, int cycle, const char *summary)
+			enum kdl_confidence conf, struct fset *tasks, struct fset *locks, int cycle,
+			const char *summary)
 {
 	struct kdl_model *m = g->m;
 	struct kdl_finding *nf, *f;
@@ -557,6 +565,7 @@ static void add_finding(struct g *g, enum kdl_finding_kind kind, enum kdl_severi
 	f->locks = locks->v;
 	f->nlocks = locks->n;
 	f->cycle = cycle;
+	f->confidence = conf;
 	f->summary = kdl_lk_strdup(summary);
 }
 
@@ -598,12 +607,321 @@ static enum kdl_mode wait_mode_of(const struct kdl_lock *l, struct kdl_ctxref r)
 	return KDL_MODE_EXCLUSIVE;
 }
 
-static bool holds_lock(const struct kdl_lock *l, struct kdl_ctxref r)
+static const struct kdl_owner *owner_rec(const struct kdl_lock *l, struct kdl_ctxref r)
 {
 	for (size_t o = 0; o < l->nowners; o++)
 		if (l->owners[o].who.task == r.task && l->owners[o].who.ctx == r.ctx)
-			return true;
-	return false;
+			return &l->owners[o];
+	return NULL;
+}
+
+/* The owner record of the lock a cycle hop waits on, held by the next node:
+ * that node itself, or the task an irq/softirq node runs on top of (emit_cycle
+ * drops the "interrupted by" hops). */
+static const struct kdl_owner *holder_rec(const struct kdl_lock *l, struct kdl_ctxref nx)
+{
+	const struct kdl_owner *o = owner_rec(l, nx);
+
+	if (!o && nx.ctx != KDL_CTX_TASK) {
+		struct kdl_ctxref base = { nx.task, KDL_CTX_TASK };
+
+		o = owner_rec(l, base);
+	}
+	return o;
+}
+
+/* ---- alternative explanations of one wait ----------------------------------- */
+
+/* A reader-held lock whose holders are partly guessed and outnumber what the
+ * lock itself says: more inferred readers than its reader count, or, with the
+ * count unknown, more than one inferred reader. Its inferred readers are then
+ * candidates, not holders: cycles through different ones are alternative
+ * explanations of the same wait. */
+static bool ambiguous_lock(const struct kdl_lock *l)
+{
+	size_t nread = 0, ninf = 0;
+
+	for (size_t o = 0; o < l->nowners; o++)
+		if (l->owners[o].who.task >= 0 && l->owners[o].mode == KDL_MODE_READ) {
+			nread++;
+			ninf += l->owners[o].confidence == KDL_CONF_INFERRED;
+		}
+	if (!ninf)
+		return false;
+	if (l->readers >= 0)
+		return nread > (size_t)l->readers;
+	return ninf > 1;
+}
+
+/* Does cycle hop i go through an inferred candidate reader of an ambiguous lock? */
+static bool amb_hop(const struct g *g, const struct kdl_cycle *c, size_t i)
+{
+	const struct kdl_lock *l;
+	const struct kdl_owner *o;
+
+	if (c->locks[i] < 0 || !g->amb[c->locks[i]])
+		return false;
+	l = &g->m->locks[c->locks[i]];
+	o = holder_rec(l, c->nodes[(i + 1) % c->n]);
+	return o && o->mode == KDL_MODE_READ && o->confidence == KDL_CONF_INFERRED;
+}
+
+struct amb_wait {
+	size_t cycle;
+	size_t waiter; /* task * NCTX + ctx */
+	int lock, cand;
+};
+
+static int cmp_amb(const void *a, const void *b)
+{
+	const struct amb_wait *x = a, *y = b;
+
+	if (x->waiter != y->waiter)
+		return x->waiter < y->waiter ? -1 : 1;
+	if (x->lock != y->lock)
+		return x->lock < y->lock ? -1 : 1;
+	return x->cycle < y->cycle ? -1 : x->cycle > y->cycle;
+}
+
+static size_t uf_find(size_t *p, size_t x)
+{
+	while (p[x] != x) {
+		p[x] = p[p[x]];
+		x = p[x];
+	}
+	return x;
+}
+
+/* Group the cycles that go from the same waiter through the same ambiguous
+ * lock to different candidate readers: one wait, several guesses. Each group
+ * is told by one cycle, the longest (the candidate that explains the most
+ * blocked tasks), the first found among equals; g->rep[c] is that cycle. */
+static void merge_alternatives(struct g *g)
+{
+	struct kdl_model *m = g->m;
+	struct amb_wait *w = NULL;
+	size_t nw = 0, cap = 0, *parent = NULL;
+	int *best = NULL;
+
+	g->rep = malloc((m->ncycles + 1) * sizeof(int));
+	g->amb = calloc(m->nlocks + 1, 1);
+	if (!g->rep || !g->amb) {
+		g->nomem = true;
+		return;
+	}
+	for (size_t c = 0; c < m->ncycles; c++)
+		g->rep[c] = (int)c;
+	for (size_t li = 0; li < m->nlocks; li++)
+		g->amb[li] = ambiguous_lock(&m->locks[li]);
+	for (size_t c = 0; c < m->ncycles; c++) {
+		const struct kdl_cycle *cy = &m->cycles[c];
+
+		for (size_t i = 0; i < cy->n; i++) {
+			if (!amb_hop(g, cy, i) || cy->nodes[i].task < 0)
+				continue;
+			if (nw == cap) {
+				struct amb_wait *nwv;
+
+				cap = cap ? 2 * cap : 16;
+				nwv = realloc(w, cap * sizeof(*w));
+				if (!nwv) {
+					g->nomem = true;
+					goto out;
+				}
+				w = nwv;
+			}
+			w[nw].cycle = c;
+			w[nw].waiter = (size_t)cy->nodes[i].task * NCTX + cy->nodes[i].ctx;
+			w[nw].lock = cy->locks[i];
+			w[nw].cand = cy->nodes[(i + 1) % cy->n].task;
+			nw++;
+		}
+	}
+	if (!nw)
+		goto out;
+	qsort(w, nw, sizeof(*w), cmp_amb);
+	parent = malloc(m->ncycles * sizeof(size_t));
+	best = malloc(m->ncycles * sizeof(int));
+	if (!parent || !best) {
+		g->nomem = true;
+		goto out;
+	}
+	for (size_t c = 0; c < m->ncycles; c++) {
+		parent[c] = c;
+		best[c] = -1;
+	}
+	for (size_t i = 0, j; i < nw; i = j) {
+		bool differ = false;
+
+		for (j = i + 1; j < nw && w[j].waiter == w[i].waiter && w[j].lock == w[i].lock; j++)
+			differ |= w[j].cand != w[i].cand;
+		if (!differ)
+			continue;
+		for (size_t k = i + 1; k < j; k++) {
+			size_t a = uf_find(parent, w[i].cycle), b = uf_find(parent, w[k].cycle);
+
+			if (a != b)
+				parent[b] = a;
+		}
+	}
+	for (size_t c = 0; c < m->ncycles; c++) {
+		size_t r = uf_find(parent, c);
+
+		if (best[r] < 0 || m->cycles[c].n > m->cycles[best[r]].n)
+			best[r] = (int)c;
+	}
+	for (size_t c = 0; c < m->ncycles; c++)
+		g->rep[c] = best[uf_find(parent, c)];
+	g->grp_start = calloc(m->ncycles + 2, sizeof(size_t));
+	g->grp = malloc((m->ncycles + 1) * sizeof(int));
+	if (!g->grp_start || !g->grp) {
+		g->nomem = true;
+		goto out;
+	}
+	for (size_t c = 0; c < m->ncycles; c++)
+		g->grp_start[g->rep[c] + 2]++;
+	for (size_t c = 2; c < m->ncycles + 2; c++)
+		g->grp_start[c] += g->grp_start[c - 1];
+	for (size_t c = 0; c < m->ncycles; c++)
+		g->grp[g->grp_start[g->rep[c] + 1]++] = (int)c;
+	/* grp_start[r] .. grp_start[r + 1]: the group of representative r */
+out:
+	free(w);
+	free(parent);
+	free(best);
+}
+
+/* Drop the cycles that another one stands for (after the findings exist) and
+ * renumber the findings' cycle references. */
+static void drop_alternatives(struct g *g)
+{
+	struct kdl_model *m = g->m;
+	int *map;
+	size_t n = 0;
+
+	if (!g->rep)
+		return;
+	map = malloc((m->ncycles + 1) * sizeof(int));
+	if (!map) {
+		g->nomem = true;
+		return;
+	}
+	for (size_t c = 0; c < m->ncycles; c++) {
+		if (g->rep[c] != (int)c) {
+			map[c] = -1;
+			free(m->cycles[c].nodes);
+			free(m->cycles[c].locks);
+			continue;
+		}
+		map[c] = (int)n;
+		m->cycles[n++] = m->cycles[c];
+	}
+	for (size_t f = 0; f < m->nfindings; f++)
+		if (m->findings[f].cycle >= 0 && (size_t)m->findings[f].cycle < m->ncycles)
+			m->findings[f].cycle = map[m->findings[f].cycle];
+	m->ncycles = n;
+	free(map);
+}
+
+static const char *conf_words(enum kdl_confidence c)
+{
+	return c == KDL_CONF_INFERRED ? " (inferred)" : c == KDL_CONF_STALE ? " (stale)" : "";
+}
+
+/* The cycle as a path of names: "a[1] -> b[2] -> a[1]". */
+static void cycle_path(const struct kdl_model *m, const struct kdl_cycle *c, struct text *t)
+{
+	char a[128];
+
+	for (size_t i = 0; i <= c->n; i++) {
+		ctx_name(m, c->nodes[i % c->n], a, sizeof(a));
+		tadd(t, "%s%s", i ? " -> " : "", a);
+	}
+}
+
+/* The alternatives of the ambiguous hops of cycle ci (a group's
+ * representative): who the candidates are, which one the finding follows and
+ * why, and what the others would give. */
+static void alternatives_text(struct g *g, size_t ci, struct text *t)
+{
+	const struct kdl_model *m = g->m;
+	const struct kdl_cycle *c = &m->cycles[ci];
+	char a[128], w[128];
+
+	for (size_t i = 0; i < c->n; i++) {
+		const struct kdl_lock *l;
+		struct kdl_ctxref cand = c->nodes[(i + 1) % c->n];
+		size_t ncand = 0, nalt = 0, nopen = 0;
+
+		if (!amb_hop(g, c, i))
+			continue;
+		l = &m->locks[c->locks[i]];
+		tadd(t, " %s is held for read by %s of ", l->name,
+		     l->readers > 1 ? "some" : "one");
+		for (size_t o = 0; o < l->nowners; o++)
+			if (l->owners[o].mode == KDL_MODE_READ && l->owners[o].who.task >= 0 &&
+			    l->owners[o].confidence == KDL_CONF_INFERRED) {
+				ctx_name(m, l->owners[o].who, a, sizeof(a));
+				tadd(t, "%s%s", ncand++ ? ", " : "", a);
+			}
+		tadd(t, " (inferred: the kernel does not record readers");
+		if (l->readers >= 0)
+			tadd(t, "; its reader count says %d", l->readers);
+		ctx_name(m, cand, a, sizeof(a));
+		ctx_name(m, c->nodes[i], w, sizeof(w));
+		tadd(t, "). This finding follows %s, the candidate that closes the longest "
+			"cycle (it explains the most blocked tasks)", a);
+		/* the other cycles of the group through this same wait */
+		for (size_t q = g->grp_start[ci]; q < g->grp_start[ci + 1]; q++) {
+			size_t k = (size_t)g->grp[q];
+			const struct kdl_cycle *y = &m->cycles[k];
+
+			if (k == ci)
+				continue;
+			for (size_t h = 0; h < y->n; h++) {
+				if (y->locks[h] != c->locks[i] || y->nodes[h].task != c->nodes[i].task ||
+				    y->nodes[h].ctx != c->nodes[i].ctx || !amb_hop(g, y, h))
+					continue;
+				if (nalt < 4) {
+					ctx_name(m, y->nodes[(h + 1) % y->n], a, sizeof(a));
+					tadd(t, "; with %s the cycle would be ", a);
+					cycle_path(m, y, t);
+				} else if (nalt == 4) {
+					tadd(t, "; and more");
+				}
+				nalt++;
+				break;
+			}
+		}
+		/* candidates that close no cycle through this wait */
+		for (size_t o = 0; o < l->nowners; o++) {
+			struct kdl_ctxref r = l->owners[o].who;
+			bool closes = r.task == cand.task && r.ctx == cand.ctx;
+
+			if (l->owners[o].mode != KDL_MODE_READ || r.task < 0 ||
+			    l->owners[o].confidence != KDL_CONF_INFERRED || closes)
+				continue;
+			for (size_t q = g->grp_start[ci]; q < g->grp_start[ci + 1] && !closes; q++) {
+				const struct kdl_cycle *y = &m->cycles[g->grp[q]];
+
+				for (size_t h = 0; h < y->n && !closes; h++)
+					closes = y->locks[h] == c->locks[i] &&
+						 y->nodes[h].task == c->nodes[i].task &&
+						 y->nodes[(h + 1) % y->n].task == r.task &&
+						 y->nodes[(h + 1) % y->n].ctx == r.ctx;
+			}
+			if (!closes) {
+				ctx_name(m, r, a, sizeof(a));
+				tadd(t, "%s%s", nopen++ ? ", " : "; with ", a);
+			}
+		}
+		if (nopen)
+			tadd(t, " there would be no cycle through this wait. The deadlock is only "
+				"as certain as the guess.");
+		else
+			tadd(t, ". Every candidate closes a cycle, so %s waits forever whichever "
+				"of them holds the lock.", w);
+	}
 }
 
 static void cycle_finding(struct g *g, size_t ci)
@@ -614,18 +932,49 @@ static void cycle_finding(struct g *g, size_t ci)
 	struct text t = { .len = 0 };
 	char a[128], b[128];
 	const char *fn;
+	enum kdl_confidence conf = KDL_CONF_CERTAIN;
+	bool inf = false, stale = false;
 
 	for (size_t i = 0; i < c->n; i++) {
 		fset_add(&tasks, c->nodes[i].task);
 		fset_add(&core, c->nodes[i].task);
 		fset_add(&locks, c->locks[i]);
 	}
+	/* the tasks of the alternatives are part of the same wait */
+	for (size_t q = g->grp_start ? g->grp_start[ci] : 0;
+	     g->grp_start && q < g->grp_start[ci + 1]; q++) {
+		const struct kdl_cycle *y = &m->cycles[g->grp[q]];
+
+		for (size_t i = 0; i < y->n; i++) {
+			fset_add(&tasks, y->nodes[i].task);
+			fset_add(&core, y->nodes[i].task);
+			fset_add(&locks, y->locks[i]);
+		}
+	}
+	/* how sure each hop is: the holder's record, or an inferred waker */
+	for (size_t i = 0; i < c->n; i++) {
+		const struct kdl_lock *l = &m->locks[c->locks[i]];
+		const struct kdl_owner *o = holder_rec(l, c->nodes[(i + 1) % c->n]);
+		enum kdl_confidence e = KDL_CONF_CERTAIN;
+
+		if (l->kind == KDL_LOCK_WAITQUEUE || l->kind == KDL_LOCK_COMPLETION)
+			e = KDL_CONF_INFERRED;
+		else if (o)
+			e = o->confidence;
+		inf |= e == KDL_CONF_INFERRED;
+		stale |= e == KDL_CONF_STALE;
+		if (e > conf)
+			conf = e;
+	}
 	add_blocked_behind(g, &tasks);
 	if (c->cls == KDL_F_SELF_DEADLOCK) {
+		const struct kdl_owner *o = holder_rec(&m->locks[c->locks[0]], c->nodes[0]);
+
 		ctx_name(m, c->nodes[0], a, sizeof(a));
 		fn = wait_fn(m, c->nodes[0]);
-		tadd(&t, "%s holds %s and tries to take it again%s%s: it waits for itself forever.",
-		     a, m->locks[c->locks[0]].name, fn ? " in " : "", fn ? fn : "");
+		tadd(&t, "%s holds %s%s and tries to take it again%s%s: it waits for itself forever.",
+		     a, m->locks[c->locks[0]].name, o ? conf_words(o->confidence) : "",
+		     fn ? " in " : "", fn ? fn : "");
 	} else if (c->cls == KDL_F_IRQ_SELF_DEADLOCK) {
 		struct kdl_ctxref r = c->nodes[0];
 		size_t n;
@@ -634,16 +983,17 @@ static void cycle_finding(struct g *g, size_t ci)
 		frames_of(m, r.task, &n, &cpu);
 		task_name(m, r.task, b, sizeof(b));
 		fn = wait_fn(m, r);
-		tadd(&t, "A %s on CPU %d interrupted %s while it held %s and now spins on that same lock%s%s. "
+		tadd(&t, "A %s on CPU %d interrupted %s while it held %s%s and now spins on that same lock%s%s. "
 			 "The interrupted task cannot run again until the %s returns, so the CPU is wedged: "
 			 "the lock is taken in process context without disabling %s.",
-		     kdl_ctx_name(r.ctx), cpu, b, m->locks[c->locks[0]].name, fn ? " in " : "",
-		     fn ? fn : "", kdl_ctx_name(r.ctx),
+		     kdl_ctx_name(r.ctx), cpu, b, m->locks[c->locks[0]].name, conf_words(conf),
+		     fn ? " in " : "", fn ? fn : "", kdl_ctx_name(r.ctx),
 		     r.ctx == KDL_CTX_SOFTIRQ ? "bottom halves (spin_lock_bh)" : "interrupts (spin_lock_irqsave)");
 	} else {
 		for (size_t i = 0; i < c->n; i++) {
 			const struct kdl_lock *l = &m->locks[c->locks[i]];
 			struct kdl_ctxref nx = c->nodes[(i + 1) % c->n];
+			const struct kdl_owner *o = holder_rec(l, nx);
 
 			ctx_name(m, c->nodes[i], a, sizeof(a));
 			ctx_name(m, nx, b, sizeof(b));
@@ -654,23 +1004,30 @@ static void cycle_finding(struct g *g, size_t ci)
 			else if (l->kind == KDL_LOCK_WAITQUEUE || l->kind == KDL_LOCK_COMPLETION)
 				tadd(&t, "%s%s waits on %s%s%s, which only %s would wake (inferred)",
 				     i ? "; " : "", a, l->name, fn ? " in " : "", fn ? fn : "", b);
-			else if (!holds_lock(l, nx))
+			else if (!o)
 				tadd(&t, "%s%s waits for %s%s%s%s, queued behind %s", i ? "; " : "", a,
 				     l->name, mode_words(wait_mode_of(l, c->nodes[i])), fn ? " in " : "",
 				     fn ? fn : "", b);
 			else
-				tadd(&t, "%s%s waits for %s%s%s%s, held by %s", i ? "; " : "", a, l->name,
-				     mode_words(wait_mode_of(l, c->nodes[i])), fn ? " in " : "",
-				     fn ? fn : "", b);
+				tadd(&t, "%s%s waits for %s%s%s%s, held%s by %s%s%s", i ? "; " : "", a,
+				     l->name, mode_words(wait_mode_of(l, c->nodes[i])), fn ? " in " : "",
+				     fn ? fn : "", mode_words(o->mode), b, conf_words(o->confidence),
+				     amb_hop(g, c, i) ? " as one of several candidates" : "");
 		}
-		tadd(&t, ". None of them can proceed: %s.",
+		tadd(&t, ". %s: %s.",
+		     inf && stale ? "If the edges marked inferred or stale are right, none of them can proceed"
+		     : inf ? "If the edges marked inferred are right, none of them can proceed"
+		     : stale ? "If the edges marked stale are still current, none of them can proceed"
+		     : "None of them can proceed",
 		     c->cls == KDL_F_FLUSH_DEADLOCK ? "a workqueue flush deadlock (the flusher holds what the work item needs)"
 		     : c->cls == KDL_F_RW_DEADLOCK ? "a reader/writer deadlock (a reader is queued behind a waiting writer)"
 		     : c->n == 2 ? "an ABBA deadlock" : "a deadlock cycle");
+		if (g->grp_start)
+			alternatives_text(g, ci, &t);
 	}
 	list_more(m, &t, &tasks, &core);
 	free(core.v);
-	add_finding(g, c->cls, KDL_SEV_CRITICAL, &tasks, &locks, (int)ci, t.buf);
+	add_finding(g, c->cls, KDL_SEV_CRITICAL, conf, &tasks, &locks, (int)ci, t.buf);
 }
 
 /* Flags per lock and task, set once the cycles (and rw findings) exist:
@@ -683,7 +1040,7 @@ static void mark_cycles(struct g *g)
 	const struct kdl_model *m = g->m;
 
 	for (size_t c = 0; c < m->ncycles; c++)
-		for (size_t i = 0; i < m->cycles[c].n; i++) {
+		for (size_t i = 0; i < m->cycles[c].n && g->rep[c] == (int)c; i++) {
 			if (m->cycles[c].locks[i] >= 0)
 				g->lflag[m->cycles[c].locks[i]] |= LF_CYCLE;
 			if (m->cycles[c].nodes[i].task >= 0)
@@ -802,8 +1159,8 @@ static void lock_findings(struct g *g)
 			waiter_list(m, l, &t);
 			tadd(&t, ".");
 			list_more(m, &t, &tasks, &core);
-			add_finding(g, KDL_F_ORPHANED_LOCK, KDL_SEV_CRITICAL, &tasks, &locks, -1,
-				    t.buf);
+			add_finding(g, KDL_F_ORPHANED_LOCK, KDL_SEV_CRITICAL, dead->confidence,
+				    &tasks, &locks, -1, t.buf);
 		} else if (spun) {
 			if (live) {
 				fset_add(&tasks, live->who.task);
@@ -827,7 +1184,9 @@ static void lock_findings(struct g *g)
 				     holder_doing(m, live->who.task, doing, sizeof(doing)));
 			else
 				tadd(&t, "Its holder is not recorded in the lock.");
-			add_finding(g, KDL_F_SPINNING, KDL_SEV_HIGH, &tasks, &locks, -1, t.buf);
+			add_finding(g, KDL_F_SPINNING, KDL_SEV_HIGH,
+				    live ? live->confidence : KDL_CONF_INFERRED, &tasks, &locks, -1,
+				    t.buf);
 		} else if (live) {
 			bool holder_cycle = task_in_cycle(g, live->who.task);
 
@@ -852,7 +1211,7 @@ static void lock_findings(struct g *g)
 			add_finding(g, KDL_F_CONVOY,
 				    l->nwaiters >= 3 ? KDL_SEV_HIGH
 				    : m->tasks[live->who.task].on_cpu ? KDL_SEV_LOW : KDL_SEV_MEDIUM,
-				    &tasks, &locks, -1, t.buf);
+				    live->confidence, &tasks, &locks, -1, t.buf);
 		} else if (l->kind == KDL_LOCK_WAITQUEUE && waited_briefly(m, l)) {
 			/* wait_event() is how kernels wait for I/O and events: only a
 			 * long wait with nobody to wake it is a finding */
@@ -868,12 +1227,14 @@ static void lock_findings(struct g *g)
 				 "dump will signal it.",
 			     l->nwaiters == 1 ? "s" : "", l->name, kdl_lock_kind_name(l->kind));
 			list_more(m, &t, &tasks, &core);
-			add_finding(g, KDL_F_LOST_WAKEUP, KDL_SEV_HIGH, &tasks, &locks, -1, t.buf);
+			add_finding(g, KDL_F_LOST_WAKEUP, KDL_SEV_HIGH, KDL_CONF_INFERRED, &tasks,
+				    &locks, -1, t.buf);
 		} else {
 			waiter_list(m, l, &t);
 			tadd(&t, " wait%s for %s (%s); its holder could not be determined.",
 			     l->nwaiters == 1 ? "s" : "", l->name, kdl_lock_kind_name(l->kind));
-			add_finding(g, KDL_F_OTHER, KDL_SEV_LOW, &tasks, &locks, -1, t.buf);
+			add_finding(g, KDL_F_OTHER, KDL_SEV_LOW, KDL_CONF_INFERRED, &tasks, &locks,
+				    -1, t.buf);
 		}
 		free(core.v);
 	}
@@ -918,7 +1279,8 @@ static void rw_stall_findings(struct g *g)
 		     nr, nr == 1 ? " is" : "s are", nw == 1 ? "" : "s");
 		waiter_list(m, l, &t);
 		tadd(&t, ". If the holder waits for any of them, this is a reader/writer deadlock.");
-		add_finding(g, KDL_F_RW_DEADLOCK, KDL_SEV_CRITICAL, &tasks, &locks, -1, t.buf);
+		add_finding(g, KDL_F_RW_DEADLOCK, KDL_SEV_CRITICAL, KDL_CONF_INFERRED, &tasks,
+			    &locks, -1, t.buf);
 	}
 }
 
@@ -957,18 +1319,27 @@ struct kdl_error *kdl_graph_build(struct kdl_model *m)
 		g.nomem = true;
 		goto out;
 	}
+	merge_alternatives(&g);
+	if (g.nomem)
+		goto out;
 	mark_cycles(&g);
 	for (size_t c = 0; c < ncyc; c++)
-		cycle_finding(&g, c);
+		if (g.rep[c] == (int)c)
+			cycle_finding(&g, c);
 	rw_stall_findings(&g);
 	mark_rw_findings(&g);
 	lock_findings(&g);
+	drop_alternatives(&g);
 	/* findings point at cycles by index, which sorting findings keeps */
 	if (m->nfindings > 1)
 		qsort(m->findings, m->nfindings, sizeof(*m->findings), cmp_finding);
 out:
 	free(g.lflag);
 	free(g.tcycle);
+	free(g.amb);
+	free(g.rep);
+	free(g.grp_start);
+	free(g.grp);
 	for (size_t i = 0; i < g.nn; i++)
 		free(g.n[i].e);
 	free(g.n);

@@ -9,6 +9,14 @@
  * Strongly connected components (Tarjan) bound the search; elementary cycles
  * are enumerated inside each component, at most KDL_GRAPH_MAX_CYCLES.
  *
+ * A reader-held lock whose inferred readers outnumber its reader count (or,
+ * count unknown, has several inferred readers) is ambiguous: its readers are
+ * candidates. Cycles from one waiter through such a lock to different
+ * candidates are alternative explanations of one wait: m->cycles keeps one of
+ * them, the longest (the first found among equals), and its finding names
+ * every candidate and what the others would give. Each finding's summary marks
+ * inferred and stale holder edges and its confidence is the weakest of them.
+ *
  * kdl_graph_build() is called by kdl_locks_analyse() (core/locks.h); it is
  * exposed for tests that fill a model by hand.
  */

@@ -147,6 +147,8 @@ struct kdl_finding {
 	size_t nlocks;
 	int cycle;        /* index into model.cycles, or -1 */
 	char *summary;    /* a paragraph in plain words */
+	enum kdl_confidence confidence; /* of the holder edges it rests on: certain when
+	                                   every one was read from the kernel's records */
 };
 
 /* What a task waits on when it is not a lock in locks[] (I/O, sleep, ...). */

@@ -205,8 +205,9 @@ void kdl_report_locks_text_findings(FILE *out, const struct kdl_model *m,
 
 		if (!finding_selected(f, sel))
 			continue;
-		fprintf(out, "%2zu. [%s] %s\n    %s\n    tasks:", ++k, kdl_severity_name(f->severity),
-			kdl_finding_kind_name(f->kind), f->summary ? f->summary : "");
+		fprintf(out, "%2zu. [%s] %s\n    %s\n    confidence: %s\n    tasks:", ++k,
+			kdl_severity_name(f->severity), kdl_finding_kind_name(f->kind),
+			f->summary ? f->summary : "", kdl_confidence_name(f->confidence));
 		for (size_t t = 0; t < f->ntasks; t++)
 			fprintf(out, " %s", who(m, f->tasks[t], b, sizeof(b)));
 		fputc('\n', out);
@@ -317,8 +318,9 @@ void kdl_report_locks_md(FILE *out, const struct kdl_model *m, const struct kdl_
 
 		if (!finding_selected(f, sel))
 			continue;
-		fprintf(out, "- **%s** (%s): %s\n", kdl_finding_kind_name(f->kind),
-			kdl_severity_name(f->severity), f->summary ? f->summary : "");
+		fprintf(out, "- **%s** (%s): %s *(confidence: %s)*\n", kdl_finding_kind_name(f->kind),
+			kdl_severity_name(f->severity), f->summary ? f->summary : "",
+			kdl_confidence_name(f->confidence));
 	}
 	fprintf(out, "\n## Locks\n\n| lock | kind | address | held by | waiters |\n|---|---|---|---|---|\n");
 	for (size_t li = 0; li < m->nlocks; li++) {
@@ -527,6 +529,7 @@ void kdl_report_locks_json(FILE *out, const struct kdl_model *m, const struct kd
 			fprintf(out, "%d", f->cycle);
 		else
 			fputs("null", out);
+		fprintf(out, ", \"confidence\": \"%s\"", kdl_confidence_name(f->confidence));
 		fputs(",\n     \"summary\": ", out);
 		kdl_report_json_str(out, f->summary);
 		fputs("}", out);
