@@ -937,6 +937,123 @@ static void state_test(void)
 	kdl_target_destroy(t);
 }
 
+/* ---- graph over a hand-filled model ------------------------------------------ */
+
+static void hand_lock(struct kdl_lock *l, const char *name, enum kdl_lock_kind kind, int readers)
+{
+	memset(l, 0, sizeof(*l));
+	l->address = DATA + 0x100 * (uint64_t)(l - m->locks);
+	l->kind = kind;
+	l->name = strdup(name);
+	l->readers = readers;
+	l->percpu_cpu = -1;
+	l->stack_pid = -1;
+}
+
+static void hand_own(struct kdl_lock *l, int ti, enum kdl_mode mode, enum kdl_confidence conf)
+{
+	struct kdl_owner *o = realloc(l->owners, (l->nowners + 1) * sizeof(*o));
+
+	if (!o)
+		abort();
+	l->owners = o;
+	o = &o[l->nowners++];
+	memset(o, 0, sizeof(*o));
+	o->who.task = ti;
+	o->who.ctx = KDL_CTX_TASK;
+	o->pid = m->tasks[ti].pid;
+	snprintf(o->comm, sizeof(o->comm), "%s", m->tasks[ti].comm);
+	o->mode = mode;
+	o->confidence = conf;
+	o->alive = true;
+}
+
+static void hand_wait(int li, int ti, enum kdl_mode mode)
+{
+	struct kdl_lock *l = &m->locks[li];
+	struct kdl_waiter *w = realloc(l->waiters, (l->nwaiters + 1) * sizeof(*w));
+
+	if (!w)
+		abort();
+	l->waiters = w;
+	w[l->nwaiters].who.task = ti;
+	w[l->nwaiters].who.ctx = KDL_CTX_TASK;
+	w[l->nwaiters++].mode = mode;
+	m->tasks[ti].waits_on = li;
+	m->tasks[ti].wait_mode = mode;
+}
+
+/* The 3-way cycle of the samples on a kernel that records no rwsem reader:
+ * a holds m1 and waits sem for write; b (the true reader) and c both stand
+ * where sem is taken for read, the count says 1 reader; b waits m2 held by c;
+ * c waits m1. Two cycles, a-b-c and a-c, are two guesses about one wait: one
+ * finding, naming both candidates, never certain. With a count of 2 both
+ * readers hold it and both cycles are real. */
+static void ambiguous_reader_test(int readers)
+{
+	static const char *const comm[] = { "c3_a", "c3_b", "c3_c" };
+	enum { A, B, C };
+	enum { M1, SEM, M2 };
+	struct kdl_error *err;
+	int nf = 0, fi = -1;
+
+	m = calloc(1, sizeof(*m));
+	m->tasks = calloc(3, sizeof(*m->tasks));
+	m->locks = calloc(3, sizeof(*m->locks));
+	m->ntasks = 3;
+	m->nlocks = 3;
+	for (int i = 0; i < 3; i++) {
+		m->tasks[i].pid = 70 + i;
+		snprintf(m->tasks[i].comm, sizeof(m->tasks[i].comm), "%s", comm[i]);
+		snprintf(m->tasks[i].state, sizeof(m->tasks[i].state), "UN");
+		m->tasks[i].cpu = -1;
+		m->tasks[i].blocked_for_ns = -1;
+		m->tasks[i].waits_on = -1;
+	}
+	hand_lock(&m->locks[M1], "m1", KDL_LOCK_MUTEX, -1);
+	hand_lock(&m->locks[SEM], "sem", KDL_LOCK_RWSEM, readers);
+	hand_lock(&m->locks[M2], "m2", KDL_LOCK_MUTEX, -1);
+	hand_own(&m->locks[M1], A, KDL_MODE_EXCLUSIVE, KDL_CONF_CERTAIN);
+	hand_own(&m->locks[SEM], B, KDL_MODE_READ, KDL_CONF_INFERRED);
+	hand_own(&m->locks[SEM], C, KDL_MODE_READ, KDL_CONF_INFERRED);
+	hand_own(&m->locks[M2], C, KDL_MODE_EXCLUSIVE, KDL_CONF_CERTAIN);
+	hand_wait(SEM, A, KDL_MODE_WRITE);
+	hand_wait(M2, B, KDL_MODE_EXCLUSIVE);
+	hand_wait(M1, C, KDL_MODE_EXCLUSIVE);
+	err = kdl_graph_build(m);
+	kdl_test_ok(err, "ambiguous readers (%d): graph", readers);
+	for (size_t i = 0; i < m->nfindings; i++)
+		if (m->findings[i].cycle >= 0) {
+			nf++;
+			fi = (int)i;
+		}
+	if (getenv("KDL_TEST_VERBOSE"))
+		for (size_t i = 0; i < m->nfindings; i++)
+			fprintf(stderr, "finding %s: %s\n", kdl_finding_kind_name(m->findings[i].kind),
+				m->findings[i].summary);
+	if (readers == 1) {
+		const struct kdl_finding *f = fi >= 0 ? &m->findings[fi] : NULL;
+		const struct kdl_cycle *c = f ? &m->cycles[f->cycle] : NULL;
+
+		KDL_CHECK(nf == 1 && m->ncycles == 1,
+			  "1-reader rwsem, 2 candidates: one cycle finding (%d), one cycle (%zu)", nf,
+			  m->ncycles);
+		KDL_CHECK(f && f->kind == KDL_F_DEADLOCK && f->ntasks == 3 && c && c->n == 3,
+			  "the finding follows the longest cycle, a -> b -> c, and names all three");
+		KDL_CHECK(f && strstr(f->summary, "one of c3_b[71], c3_c[72]") &&
+			  strstr(f->summary, "c3_b[71] (inferred)"),
+			  "the finding names both candidates and marks the guess: %s",
+			  f ? f->summary : "-");
+		KDL_CHECK(f && f->confidence == KDL_CONF_INFERRED, "the finding is inferred");
+	} else {
+		KDL_CHECK(nf == 2 && m->ncycles == 2,
+			  "2-reader rwsem, 2 readers: both cycles are real (%d findings, %zu cycles)",
+			  nf, m->ncycles);
+	}
+	kdl_model_destroy(m);
+	m = NULL;
+}
+
 int main(void)
 {
 	run_generation(KDL_KGEN_3_10, "3.10");
@@ -951,5 +1068,7 @@ int main(void)
 	percpu_test();
 	garbage_test();
 	state_test();
+	ambiguous_reader_test(1);
+	ambiguous_reader_test(2);
 	return kdl_test_done();
 }

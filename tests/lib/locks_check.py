@@ -140,6 +140,35 @@ for s in exp.get("scenarios", []):
         if got:
             out(got[0]["class"] == s["finding"], f"{sid}: cycle class {s['finding']}",
                 got[0]["class"])
+    # one wait, one finding: exactly one cycle finding tells each expected
+    # cycle, and no other cycle goes through the scenario's locks (cycles over
+    # another candidate of a reader-held lock are alternatives, not deadlocks)
+    s_locks = {int(x["address"], 16) for x in s.get("locks", []) if x.get("address")}
+    want_sets = [set(c) for c in s.get("cycles", [])]
+    for want in want_sets:
+        fs = [f for f in findings if f.get("cycle") is not None and want <= set(f["pids"])]
+        out(len(fs) == 1, f"{sid}: exactly one cycle finding names {sorted(want)}",
+            json.dumps([(f["kind"], f["pids"]) for f in fs]))
+        # an inferred holder is said to be inferred in that finding's words
+        for e in s.get("edges", []):
+            o = e.get("owner")
+            if len(fs) != 1 or not o or e["pid"] not in want or o["pid"] not in want:
+                continue
+            if expected_confidence(o.get("how"), e["waits_on"]["kind"]) != "inferred":
+                continue
+            if e["waits_on"]["kind"] in ("waitqueue", "completion", "work"):
+                continue
+            words = [f"{o['comm']}[{o['pid']}] (inferred)"]
+            if e["waits_on"].get("name"):
+                words.append(f"{e['waits_on']['name']} (inferred)")
+            out(any(x in fs[0]["summary"] for x in words),
+                f"{sid}: the finding says '{words[0]}' (or of the lock)", fs[0]["summary"])
+            out(fs[0].get("confidence", "inferred") != "certain",
+                f"{sid}: the finding is not certain", fs[0].get("confidence"))
+    if want_sets and s_locks:
+        other = [y["pids"] for y in cycles
+                 if s_locks & {int(a, 16) for a in y["locks"]} and set(y["pids"]) not in want_sets]
+        out(not other, f"{sid}: no other cycle through its locks", json.dumps(other))
     waiting = {e["pid"] for e in s.get("edges", [])}
     fs = [f for f in findings if f["kind"] == s["finding"] and waiting <= set(f["pids"])]
     out(bool(fs), f"{sid}: finding {s['finding']} names pids {sorted(waiting)}",
