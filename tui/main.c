@@ -207,8 +207,13 @@ int main(int argc, char **argv)
 
 	if (report && isatty(STDERR_FILENO) && getenv("KDL_PROGRESS")) {
 		oo.progress = progress;
+	} else if (!report) {
+		/* the TUI's loading line; draws only when stderr is a terminal */
+		oo.progress = kdl_tui_progress;
 	}
 	err = kdl_analysis_open(argv[optind], argv[optind + 1], &oo, &an);
+	if (!report)
+		kdl_tui_progress_done(); /* an error line must not share the progress line */
 	if (err) {
 		fprintf(stderr, "kdlview: %s\n", err->msg);
 		rc = kdl_error_exit_code(err);
