@@ -613,32 +613,29 @@ struct kdl_error *kdl_kernel_read_tasks(struct kdl_kernel *k, struct kdl_task **
 
 /* ---------------------------------------------------------------- modules */
 
-struct kdl_error *kdl_kernel_load_module_symbols(struct kdl_kernel *k, size_t *nmodules)
+/* Visit every module on the `modules` list: bounded (MAX_MODULES), loop-checked,
+ * with the module's name read and sanitised. `visit` returns an error to stop
+ * the walk with it. *nmods counts the modules visited; *looped says whether the
+ * walk stopped on a list that loops. No module support: nothing is visited. */
+typedef struct kdl_error *(*module_visit_fn)(struct kdl_kernel *k, uint64_t mod,
+					      const char *name, void *arg);
+
+static struct kdl_error *for_each_module(struct kdl_kernel *k, module_visit_fn visit, void *arg,
+					 size_t *nmods, bool *looped)
 {
 	struct kdl_debuginfo *di = k->di;
-	uint64_t head, node, off_list, off_name, off_kallsyms, off_symtab, off_num, off_strtab,
-		 off_typetab, name_size = 56, mark;
-	size_t nmod = 0, lap = 0, pow = 1;
+	uint64_t head, node, off_list, off_name, name_size = 56, mark;
+	size_t lap = 0, pow = 1;
 	struct kdl_error *err;
 
-	*nmodules = 0;
+	*nmods = 0;
+	*looped = false;
 	if (!kdl_debuginfo_symbol_addr(di, "modules", &head))
 		return NULL;
 	err = kdl_debuginfo_member_offset(di, "struct module", "list", &off_list);
 	if (!err)
 		err = kdl_debuginfo_member_offset(di, "struct module", "name", &off_name);
-	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct module", "kallsyms", &off_kallsyms);
-	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct mod_kallsyms", "symtab", &off_symtab);
-	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct mod_kallsyms", "num_symtab", &off_num);
-	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct mod_kallsyms", "strtab", &off_strtab);
-	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct mod_kallsyms", "typetab", &off_typetab);
 	if (err) {
-		/* no module support in this kernel */
 		kdl_error_destroy(err);
 		return NULL;
 	}
@@ -649,74 +646,161 @@ struct kdl_error *kdl_kernel_load_module_symbols(struct kdl_kernel *k, size_t *n
 		return kdl_error_create(KDL_ERR_FAULT, "module list at 0x%llx unreadable",
 					(unsigned long long)head);
 	mark = head;
-	while (node != head && nmod < MAX_MODULES && kernel_ptr(node)) {
-		uint64_t mod = node - off_list, ks, symtab, strtab, typetab;
-		uint32_t num = 0;
+	while (node != head && *nmods < MAX_MODULES && kernel_ptr(node)) {
+		uint64_t mod = node - off_list;
 		char raw[128], name[140];
 
-		nmod++;
+		(*nmods)++;
 		err = kdl_target_read(k->t, mod + off_name, raw, name_size);
 		if (err) {
 			kdl_error_destroy(err);
 			break;
 		}
 		kdl_sanitize(raw, name_size, name, sizeof(name));
-		if (rd64(k, mod + off_kallsyms, &ks) && kernel_ptr(ks) &&
-		    rd64(k, ks + off_symtab, &symtab) && rd64(k, ks + off_strtab, &strtab) &&
-		    rd64(k, ks + off_typetab, &typetab) &&
-		    rd32(k, ks + off_num, &num)) {
-			if (num > MAX_MOD_SYMS)
-				num = MAX_MOD_SYMS;
-			for (uint32_t i = 1; i < num; i++) {
-				unsigned char sym[24];
-				uint32_t st_name;
-				uint64_t value, size;
-				char sname[256], clean[300];
-				unsigned char type = 0;
-
-				err = kdl_target_read(k->t, symtab + 24ull * i, sym, sizeof(sym));
-				if (err) {
-					kdl_error_destroy(err);
-					break;
-				}
-				memcpy(&st_name, sym, 4);
-				memcpy(&value, sym + 8, 8);
-				memcpy(&size, sym + 16, 8);
-				if (!value || !kernel_ptr(value & ~7ull))
-					continue;
-				err = kdl_target_read(k->t, strtab + st_name, sname, sizeof(sname) - 1);
-				if (err) {
-					/* a name near the end of the table: read less */
-					kdl_error_destroy(err);
-					err = kdl_target_read(k->t, strtab + st_name, sname, 64);
-					if (err) {
-						kdl_error_destroy(err);
-						continue;
-					}
-					sname[64] = '\0';
-				}
-				sname[sizeof(sname) - 1] = '\0';
-				if (!sname[0])
-					continue;
-				kdl_sanitize(sname, strlen(sname), clean, sizeof(clean));
-				err = kdl_target_read(k->t, typetab + i, &type, 1);
-				kdl_error_destroy(err);
-				err = kdl_debuginfo_add_symbol(di, name, clean, value, size,
-							       type == 't' || type == 'T');
-				if (err)
-					return err;
-			}
-		}
+		err = visit(k, mod, name, arg);
+		if (err)
+			return err;
 		if (!rd64(k, node, &node))
 			break;
-		/* a looping list would add the same symbols MAX_MODULES times */
 		if (list_loops(&mark, &lap, &pow, node, head)) {
-			*nmodules = nmod;
-			return kdl_error_create(KDL_ERR_CORRUPT, "module list at 0x%llx loops",
-						(unsigned long long)head);
+			*looped = true;
+			break;
 		}
 	}
-	*nmodules = nmod;
+	return NULL;
+}
+
+struct modsym_offsets {
+	uint64_t kallsyms, symtab, num, strtab, typetab;
+};
+
+static struct kdl_error *add_module_symbols(struct kdl_kernel *k, uint64_t mod, const char *name,
+					    void *arg)
+{
+	const struct modsym_offsets *o = arg;
+	uint64_t ks, symtab, strtab, typetab;
+	uint32_t num = 0;
+	struct kdl_error *err;
+
+	if (!rd64(k, mod + o->kallsyms, &ks) || !kernel_ptr(ks) ||
+	    !rd64(k, ks + o->symtab, &symtab) || !rd64(k, ks + o->strtab, &strtab) ||
+	    !rd64(k, ks + o->typetab, &typetab) || !rd32(k, ks + o->num, &num))
+		return NULL;
+	if (num > MAX_MOD_SYMS)
+		num = MAX_MOD_SYMS;
+	for (uint32_t i = 1; i < num; i++) {
+		unsigned char sym[24];
+		uint32_t st_name;
+		uint64_t value, size;
+		char sname[256], clean[300];
+		unsigned char type = 0;
+
+		err = kdl_target_read(k->t, symtab + 24ull * i, sym, sizeof(sym));
+		if (err) {
+			kdl_error_destroy(err);
+			break;
+		}
+		memcpy(&st_name, sym, 4);
+		memcpy(&value, sym + 8, 8);
+		memcpy(&size, sym + 16, 8);
+		if (!value || !kernel_ptr(value & ~7ull))
+			continue;
+		err = kdl_target_read(k->t, strtab + st_name, sname, sizeof(sname) - 1);
+		if (err) {
+			/* a name near the end of the table: read less */
+			kdl_error_destroy(err);
+			err = kdl_target_read(k->t, strtab + st_name, sname, 64);
+			if (err) {
+				kdl_error_destroy(err);
+				continue;
+			}
+			sname[64] = '\0';
+		}
+		sname[sizeof(sname) - 1] = '\0';
+		if (!sname[0])
+			continue;
+		kdl_sanitize(sname, strlen(sname), clean, sizeof(clean));
+		err = kdl_target_read(k->t, typetab + i, &type, 1);
+		kdl_error_destroy(err);
+		err = kdl_debuginfo_add_symbol(k->di, name, clean, value, size,
+					       type == 't' || type == 'T');
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
+struct kdl_error *kdl_kernel_load_module_symbols(struct kdl_kernel *k, size_t *nmodules)
+{
+	struct kdl_debuginfo *di = k->di;
+	struct modsym_offsets o;
+	struct kdl_error *err;
+	bool looped;
+
+	*nmodules = 0;
+	err = kdl_debuginfo_member_offset(di, "struct module", "kallsyms", &o.kallsyms);
+	if (!err)
+		err = kdl_debuginfo_member_offset(di, "struct mod_kallsyms", "symtab", &o.symtab);
+	if (!err)
+		err = kdl_debuginfo_member_offset(di, "struct mod_kallsyms", "num_symtab", &o.num);
+	if (!err)
+		err = kdl_debuginfo_member_offset(di, "struct mod_kallsyms", "strtab", &o.strtab);
+	if (!err)
+		err = kdl_debuginfo_member_offset(di, "struct mod_kallsyms", "typetab", &o.typetab);
+	if (err) {
+		/* no module support in this kernel */
+		kdl_error_destroy(err);
+		return NULL;
+	}
+	err = for_each_module(k, add_module_symbols, &o, nmodules, &looped);
+	if (!err && looped)
+		/* a looping list would have added the same symbols MAX_MODULES times */
+		err = kdl_error_create(KDL_ERR_CORRUPT, "module list loops");
+	return err;
+}
+
+struct modsect_offsets {
+	uint64_t sa, nsec, attrs, addr, aname, attr_size;
+	const char *dir;
+	size_t loaded;
+};
+
+static struct kdl_error *load_module_dwarf(struct kdl_kernel *k, uint64_t mod, const char *name,
+					   void *arg)
+{
+	struct modsect_offsets *o = arg;
+	struct kdl_module_section secs[128];
+	char secnames[128][64];
+	uint64_t sa;
+	uint32_t nsec = 0;
+	size_t n = 0;
+	struct kdl_error *err;
+
+	if (!rd64(k, mod + o->sa, &sa) || !kernel_ptr(sa) || !rd32(k, sa + o->nsec, &nsec))
+		return NULL;
+	for (uint32_t i = 0; i < nsec && n < 128; i++) {
+		uint64_t a = sa + o->attrs + i * o->attr_size, addr, np;
+		char sn[64];
+
+		if (!rd64(k, a + o->addr, &addr) || !rd64(k, a + o->aname, &np))
+			continue;
+		err = kdl_target_read(k->t, np, sn, sizeof(sn));
+		if (err) {
+			kdl_error_destroy(err);
+			continue;
+		}
+		sn[sizeof(sn) - 1] = '\0';
+		kdl_sanitize(sn, strlen(sn), secnames[n], sizeof(secnames[n]));
+		secs[n].name = secnames[n];
+		secs[n].addr = addr;
+		n++;
+	}
+	if (n) {
+		err = kdl_debuginfo_load_module(k->di, o->dir, name, secs, n);
+		if (!err)
+			o->loaded++;
+		kdl_error_destroy(err);
+	}
 	return NULL;
 }
 
@@ -724,87 +808,35 @@ struct kdl_error *kdl_kernel_load_module_dwarf(struct kdl_kernel *k, const char 
 					       size_t *nloaded)
 {
 	struct kdl_debuginfo *di = k->di;
-	uint64_t head, node, off_list, off_name, off_sa, off_nsec, off_attrs, off_addr, off_aname,
-		 attr_size, name_size = 56, mark;
-	size_t nmod = 0, lap = 0, pow = 1;
+	struct modsect_offsets o = { .dir = dir };
 	struct kdl_error *err;
+	size_t nmods;
+	bool looped;
 
 	*nloaded = 0;
-	if (!dir || !kdl_debuginfo_symbol_addr(di, "modules", &head))
+	if (!dir)
 		return NULL;
-	err = kdl_debuginfo_member_offset(di, "struct module", "list", &off_list);
-	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct module", "name", &off_name);
-	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct module", "sect_attrs", &off_sa);
+	err = kdl_debuginfo_member_offset(di, "struct module", "sect_attrs", &o.sa);
 	if (!err)
 		err = kdl_debuginfo_member_offset(di, "struct module_sect_attrs", "nsections",
-						  &off_nsec);
+						  &o.nsec);
 	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct module_sect_attrs", "attrs", &off_attrs);
+		err = kdl_debuginfo_member_offset(di, "struct module_sect_attrs", "attrs", &o.attrs);
 	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct module_sect_attr", "address", &off_addr);
+		err = kdl_debuginfo_member_offset(di, "struct module_sect_attr", "address", &o.addr);
 	if (!err)
 		err = kdl_debuginfo_member_offset(di, "struct module_sect_attr", "battr.attr.name",
-						  &off_aname);
+						  &o.aname);
 	if (!err)
-		err = kdl_debuginfo_type_size(di, "struct module_sect_attr", &attr_size);
+		err = kdl_debuginfo_type_size(di, "struct module_sect_attr", &o.attr_size);
 	if (err) {
 		/* no sysfs section attributes in this kernel: no module DWARF */
 		kdl_error_destroy(err);
 		return NULL;
 	}
-	kdl_error_destroy(kdl_debuginfo_member_size(di, "struct module", "name", &name_size));
-	if (name_size > 128)
-		name_size = 128;
-	if (!rd64(k, head, &node))
-		return kdl_error_create(KDL_ERR_FAULT, "module list at 0x%llx unreadable",
-					(unsigned long long)head);
-	mark = head;
-	while (node != head && nmod++ < MAX_MODULES && kernel_ptr(node)) {
-		uint64_t mod = node - off_list, sa;
-		uint32_t nsec = 0;
-		char raw[128], name[140];
-		struct kdl_module_section secs[128];
-		char secnames[128][64];
-		size_t n = 0;
-
-		err = kdl_target_read(k->t, mod + off_name, raw, name_size);
-		if (err) {
-			kdl_error_destroy(err);
-			break;
-		}
-		kdl_sanitize(raw, name_size, name, sizeof(name));
-		if (rd64(k, mod + off_sa, &sa) && kernel_ptr(sa) &&
-		    rd32(k, sa + off_nsec, &nsec)) {
-			for (uint32_t i = 0; i < nsec && n < 128; i++) {
-				uint64_t a = sa + off_attrs + i * attr_size, addr, np;
-				char sn[64];
-
-				if (!rd64(k, a + off_addr, &addr) || !rd64(k, a + off_aname, &np))
-					continue;
-				err = kdl_target_read(k->t, np, sn, sizeof(sn));
-				if (err) {
-					kdl_error_destroy(err);
-					continue;
-				}
-				sn[sizeof(sn) - 1] = '\0';
-				kdl_sanitize(sn, strlen(sn), secnames[n], sizeof(secnames[n]));
-				secs[n].name = secnames[n];
-				secs[n].addr = addr;
-				n++;
-			}
-		}
-		if (n) {
-			err = kdl_debuginfo_load_module(di, dir, name, secs, n);
-			if (!err)
-				(*nloaded)++;
-			kdl_error_destroy(err);
-		}
-		if (!rd64(k, node, &node) || list_loops(&mark, &lap, &pow, node, head))
-			break;
-	}
-	return NULL;
+	err = for_each_module(k, load_module_dwarf, &o, &nmods, &looped);
+	*nloaded = o.loaded;
+	return err;
 }
 
 /* ---------------------------------------------------------------- log */
