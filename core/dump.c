@@ -84,24 +84,6 @@ static uint64_t be64(const unsigned char *p)
 	return v;
 }
 
-static bool full_pread(int fd, void *buf, size_t len, off_t off)
-{
-	unsigned char *p = buf;
-
-	while (len) {
-		ssize_t n = pread(fd, p, len, off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-		off += n;
-	}
-	return true;
-}
-
 bool kdl_dump_probe(const char *path)
 {
 	unsigned char hdr[64];
@@ -110,7 +92,7 @@ bool kdl_dump_probe(const char *path)
 
 	if (fd < 0)
 		return false;
-	ok = full_pread(fd, hdr, sizeof(hdr), 0);
+	ok = kdl_pread_full(fd, hdr, sizeof(hdr), 0);
 	close(fd);
 	if (!ok)
 		return false;
@@ -147,7 +129,7 @@ static struct kdl_error *unflatten(const char *path, int fd, int *out_fd, bool *
 	for (;;) {
 		uint64_t off, size;
 
-		if (!full_pread(fd, rec, sizeof(rec), pos)) {
+		if (!kdl_pread_full(fd, rec, sizeof(rec), pos)) {
 			*truncated = true; /* keep what we have */
 			break;
 		}
@@ -161,7 +143,7 @@ static struct kdl_error *unflatten(const char *path, int fd, int *out_fd, bool *
 		while (size) {
 			size_t n = size < cap ? (size_t)size : cap;
 
-			if (!full_pread(fd, buf, n, pos)) {
+			if (!kdl_pread_full(fd, buf, n, pos)) {
 				*truncated = true;
 				goto done;
 			}
@@ -190,14 +172,14 @@ static bool elf_truncated(int fd)
 	struct stat st;
 	uint64_t end = 0;
 
-	if (fstat(fd, &st) != 0 || !full_pread(fd, &eh, sizeof(eh), 0) ||
+	if (fstat(fd, &st) != 0 || !kdl_pread_full(fd, &eh, sizeof(eh), 0) ||
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh.e_phentsize != sizeof(Elf64_Phdr))
 		return false;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
 
-		if (!full_pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))))
+		if (!kdl_pread_full(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))))
 			return true;
 		if (ph.p_offset + ph.p_filesz > end)
 			end = ph.p_offset + ph.p_filesz;
@@ -239,50 +221,28 @@ static const char *kdump_header_insane(const unsigned char *h)
 
 static bool kdump_truncated(int fd)
 {
-	unsigned char h[448];
-	struct stat st;
-	int32_t bs, sub;
-	uint32_t bm;
-	uint64_t start, first_off, n, end = 0;
-	unsigned char *tab;
+	struct kdl_kdump_descs descs;
+	uint64_t end = 0;
 
-	if (fstat(fd, &st) != 0 || !full_pread(fd, h, sizeof(h), 0) ||
-	    (memcmp(h, "KDUMP   ", 8) && memcmp(h, "DISKDUMP", 8)))
-		return false;
-	memcpy(&bs, h + 428, 4);
-	memcpy(&sub, h + 432, 4);
-	memcpy(&bm, h + 436, 4);
-	if (bs < 512 || bs > (1 << 20) || sub < 0 || sub > (1 << 20) || bm > (1u << 24))
-		return false;
-	start = (1ull + (uint64_t)sub + bm) * (uint64_t)bs;
-	if (start + 24 > (uint64_t)st.st_size)
+	switch (kdl_kdump_read_descs(fd, &descs)) {
+	case KDL_DESCS_SHORT:
 		return true;
-	if (!full_pread(fd, h, 24, (off_t)start))
-		return true;
-	memcpy(&first_off, h, 8);
-	if (first_off < start || first_off > (uint64_t)st.st_size)
-		return first_off > (uint64_t)st.st_size;
-	n = (first_off - start) / 24;
-	if (n == 0 || n > (1ull << 28))
+	case KDL_DESCS_OK:
+		break;
+	default:
 		return false;
-	tab = malloc(n * 24);
-	if (!tab)
-		return false;
-	if (!full_pread(fd, tab, n * 24, (off_t)start)) {
-		free(tab);
-		return true;
 	}
-	for (uint64_t i = 0; i < n; i++) {
+	for (uint64_t i = 0; i < descs.n; i++) {
 		uint64_t off;
 		uint32_t size;
 
-		memcpy(&off, tab + i * 24, 8);
-		memcpy(&size, tab + i * 24 + 8, 4);
+		memcpy(&off, descs.tab + i * 24, 8);
+		memcpy(&size, descs.tab + i * 24 + 8, 4);
 		if (off + size > end)
 			end = off + size;
 	}
-	free(tab);
-	return end > (uint64_t)st.st_size;
+	free(descs.tab);
+	return end > descs.file_size;
 }
 
 bool kdl_dump_truncated(const struct kdl_dump *d)
@@ -601,7 +561,7 @@ static void read_qemu_notes(struct kdl_dump *d)
 	Elf64_Ehdr eh;
 	int cpu = 0;
 
-	if (!full_pread(d->fd, &eh, sizeof(eh), 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	if (!kdl_pread_full(d->fd, &eh, sizeof(eh), 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
 	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
 	    eh.e_phnum > 4096)
 		return;
@@ -610,14 +570,14 @@ static void read_qemu_notes(struct kdl_dump *d)
 		unsigned char *notes;
 		size_t pos = 0;
 
-		if (!full_pread(d->fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))))
+		if (!kdl_pread_full(d->fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))))
 			return;
 		if (ph.p_type != PT_NOTE || ph.p_filesz > (16u << 20))
 			continue;
 		notes = malloc(ph.p_filesz);
 		if (!notes)
 			return;
-		if (!full_pread(d->fd, notes, ph.p_filesz, (off_t)ph.p_offset)) {
+		if (!kdl_pread_full(d->fd, notes, ph.p_filesz, (off_t)ph.p_offset)) {
 			free(notes);
 			continue;
 		}
@@ -714,7 +674,7 @@ struct kdl_error *kdl_dump_open(const char *path, const char *arch, struct kdl_d
 		close(fd);
 		return kdl_error_create(KDL_ERR_INPUT, "%s: is a directory, not a crash dump", path);
 	}
-	if (!full_pread(fd, hdr, sizeof(hdr), 0)) {
+	if (!kdl_pread_full(fd, hdr, sizeof(hdr), 0)) {
 		close(fd);
 		return kdl_error_create(KDL_ERR_INPUT, "%s: not a crash dump (file too short or "
 					"unreadable)", path);
@@ -767,7 +727,7 @@ struct kdl_error *kdl_dump_open(const char *path, const char *arch, struct kdl_d
 	}
 	if (flat || !memcmp(hdr, "KDUMP   ", 8) || !memcmp(hdr, "DISKDUMP", 8)) {
 		unsigned char kh[464];
-		const char *why = !full_pread(fd, kh, sizeof(kh), 0) ? "header cut short" :
+		const char *why = !kdl_pread_full(fd, kh, sizeof(kh), 0) ? "header cut short" :
 				  memcmp(kh, "KDUMP   ", 8) && memcmp(kh, "DISKDUMP", 8) ? NULL :
 				  kdump_header_insane(kh);
 

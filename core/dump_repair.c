@@ -20,13 +20,15 @@
 #define DESC_SIZE 24
 #define DESC_ZLIB 0x1u /* DUMP_DH_COMPRESSED_ZLIB */
 
-static bool pread_all(int fd, void *buf, size_t len, off_t off)
+bool kdl_pread_full(int fd, void *buf, size_t len, off_t off)
 {
 	unsigned char *p = buf;
 
 	while (len) {
 		ssize_t n = pread(fd, p, len, off);
 
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			return false;
 		p += n;
@@ -34,6 +36,49 @@ static bool pread_all(int fd, void *buf, size_t len, off_t off)
 		off += n;
 	}
 	return true;
+}
+
+enum kdl_kdump_descs_status kdl_kdump_read_descs(int fd, struct kdl_kdump_descs *out)
+{
+	unsigned char h[448];
+	uint64_t start, first, n;
+	int32_t bs, sub;
+	uint32_t bm;
+	struct stat st;
+	unsigned char *tab;
+
+	if (fstat(fd, &st) != 0 || !kdl_pread_full(fd, h, sizeof(h), 0) ||
+	    (memcmp(h, "KDUMP   ", 8) && memcmp(h, "DISKDUMP", 8)))
+		return KDL_DESCS_NONE;
+	memcpy(&bs, h + 428, 4);
+	memcpy(&sub, h + 432, 4);
+	memcpy(&bm, h + 436, 4);
+	if (bs < 512 || bs > (1 << 20) || sub < 0 || sub > (1 << 20) || bm > (1u << 24))
+		return KDL_DESCS_NONE;
+	start = (1ull + (uint64_t)sub + bm) * (uint64_t)bs;
+	if (start + DESC_SIZE > (uint64_t)st.st_size || !kdl_pread_full(fd, h, 8, (off_t)start))
+		return KDL_DESCS_SHORT;
+	memcpy(&first, h, 8);
+	if (first > (uint64_t)st.st_size)
+		return KDL_DESCS_SHORT;
+	if (first <= start)
+		return KDL_DESCS_NONE;
+	n = (first - start) / DESC_SIZE;
+	if (n == 0 || n > (1ull << 28))
+		return KDL_DESCS_NONE;
+	tab = malloc(n * DESC_SIZE);
+	if (!tab)
+		return KDL_DESCS_NOMEM;
+	if (!kdl_pread_full(fd, tab, n * DESC_SIZE, (off_t)start)) {
+		free(tab);
+		return KDL_DESCS_SHORT;
+	}
+	out->tab = tab;
+	out->n = n;
+	out->start = start;
+	out->file_size = (uint64_t)st.st_size;
+	out->block_size = (uint32_t)bs;
+	return KDL_DESCS_OK;
 }
 
 static bool pwrite_all(int fd, const void *buf, size_t len, off_t off)
@@ -97,46 +142,37 @@ static int copy_file(int fd, uint64_t size)
 
 struct kdl_error *kdl_kdump_repair(const char *path, int fd, int *out_fd, size_t *nbad)
 {
-	unsigned char h[448], *tab = NULL;
-	uint64_t start, first, n, bad = 0;
-	int32_t bs, sub;
-	uint32_t bm;
-	struct stat st;
+	struct kdl_kdump_descs descs;
+	unsigned char *tab;
+	uint64_t start, n, bad = 0;
+	uint32_t bs;
 	int tfd;
 
 	*out_fd = -1;
 	*nbad = 0;
-	if (fstat(fd, &st) != 0 || !pread_all(fd, h, sizeof(h), 0) ||
-	    (memcmp(h, "KDUMP   ", 8) && memcmp(h, "DISKDUMP", 8)))
-		return NULL;
-	memcpy(&bs, h + 428, 4);
-	memcpy(&sub, h + 432, 4);
-	memcpy(&bm, h + 436, 4);
-	if (bs < 512 || bs > 65536 || sub < 0 || sub > (1 << 20) || bm > (1u << 24))
-		return NULL;
-	start = (1ull + (uint64_t)sub + bm) * (uint64_t)bs;
-	if (start + DESC_SIZE > (uint64_t)st.st_size || !pread_all(fd, h, 8, (off_t)start))
-		return NULL;
-	memcpy(&first, h, 8);
-	if (first <= start || first > (uint64_t)st.st_size)
-		return NULL;
-	n = (first - start) / DESC_SIZE;
-	if (n == 0 || n > (1ull << 28))
-		return NULL;
-	tab = malloc(n * DESC_SIZE);
-	if (!tab)
+	switch (kdl_kdump_read_descs(fd, &descs)) {
+	case KDL_DESCS_OK:
+		break;
+	case KDL_DESCS_NOMEM:
 		return kdl_error_create(KDL_ERR_NOMEM, "%s: page descriptors: out of memory", path);
-	if (!pread_all(fd, tab, n * DESC_SIZE, (off_t)start)) {
+	default:
+		return NULL; /* the caller's open reports what is wrong */
+	}
+	tab = descs.tab;
+	n = descs.n;
+	start = descs.start;
+	bs = descs.block_size;
+	if (bs > 65536) {
 		free(tab);
 		return NULL;
 	}
 	for (uint64_t i = 0; i < n; i++)
-		bad += bad_desc(tab + i * DESC_SIZE, (uint32_t)bs);
+		bad += bad_desc(tab + i * DESC_SIZE, bs);
 	if (!bad) {
 		free(tab);
 		return NULL;
 	}
-	tfd = copy_file(fd, (uint64_t)st.st_size);
+	tfd = copy_file(fd, descs.file_size);
 	if (tfd < 0) {
 		free(tab);
 		return kdl_error_create(KDL_ERR_INPUT, "%s: %llu damaged page descriptors and no "
@@ -147,7 +183,7 @@ struct kdl_error *kdl_kdump_repair(const char *path, int fd, int *out_fd, size_t
 		unsigned char *d = tab + i * DESC_SIZE;
 		uint32_t size = DESC_SIZE, flags = DESC_ZLIB;
 
-		if (!bad_desc(d, (uint32_t)bs))
+		if (!bad_desc(d, bs))
 			continue;
 		/* "zlib data" that is the descriptor table itself: it fails to
 		 * decompress, so the page reads as unreadable */

@@ -11,9 +11,34 @@
 #ifndef KDL_DUMP_REPAIR_H
 #define KDL_DUMP_REPAIR_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "error.h"
+
+/* pread() until len bytes are read (EINTR retried); false on error or EOF. */
+bool kdl_pread_full(int fd, void *buf, size_t len, off_t off);
+
+/* The page descriptor table of a kdump-compressed file. */
+struct kdl_kdump_descs {
+	unsigned char *tab;   /* n descriptors of 24 bytes; the caller frees it */
+	uint64_t n;
+	uint64_t start;       /* file offset of the table */
+	uint64_t file_size;
+	uint32_t block_size;
+};
+
+enum kdl_kdump_descs_status {
+	KDL_DESCS_NONE,  /* not a kdump-compressed file, or a header that makes no sense */
+	KDL_DESCS_SHORT, /* the file ends before the table (or before the first page) */
+	KDL_DESCS_NOMEM,
+	KDL_DESCS_OK,    /* *out filled */
+};
+
+/* Read the descriptor table of the kdump-compressed file open as fd. */
+enum kdl_kdump_descs_status kdl_kdump_read_descs(int fd, struct kdl_kdump_descs *out);
 
 /* Check the page descriptors of the kdump-compressed file open as fd. When
  * some are bad, *out_fd is a new descriptor of a repaired private copy (the
