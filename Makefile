@@ -22,16 +22,13 @@ WFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
-# -Icore/stubs comes last: a stub header is used only while the real one is missing
-ALL_CFLAGS  = $(WFLAGS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -I. -Icore/stubs -MMD -MP
+# Every include names its path from the top: "core/base/model.h".
+ALL_CFLAGS  = $(WFLAGS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -I. -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS        = $(PKG_LIBS) -lz -lm  # zlib: gzip memory images of tests/fuzz
 
-# Core sources. Stubs in core/stubs/X.c stand in for core/X.c until the owner
-# of core/X.c commits it.
-CORE_REAL  := $(wildcard core/*.c)
-CORE_STUBS := $(foreach s,$(wildcard core/stubs/*.c),$(if $(wildcard core/$(notdir $(s))),,$(s)))
-CORE_SRCS  := $(CORE_REAL) $(CORE_STUBS)
+# Core sources: core/analysis.c and one folder per stage (core/<stage>/*.c).
+CORE_SRCS  := $(wildcard core/*.c core/*/*.c)
 TUI_SRCS   := $(filter-out tui/main.c,$(wildcard tui/*.c))
 
 CORE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRCS))

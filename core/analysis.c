@@ -1,6 +1,6 @@
 /* core/analysis.c - open a dump and its vmlinux, read every task, unwind the
  * tasks that matter, run the lock analysis and build the model. */
-#include "analysis.h"
+#include "core/analysis.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -13,12 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "debuginfo.h"
-#include "dump.h"
-#include "kernel.h"
-#include "layout.h"
-#include "locks.h"
-#include "unwind.h"
+#include "core/debuginfo/debuginfo.h"
+#include "core/target/dump.h"
+#include "core/kernel/kernel.h"
+#include "core/debuginfo/layout.h"
+#include "core/locks/locks.h"
+#include "core/unwind/unwind.h"
 
 #define MAX_FRAMES 128
 

@@ -11,10 +11,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "error.h"
-#include "model.h"
-#include "target.h"
-#include "unwind.h"
+#include "core/base/error.h"
+#include "core/base/model.h"
+#include "core/target/target.h"
+#include "core/base/regs.h"
 
 struct kdl_debuginfo;
 

@@ -93,7 +93,7 @@ printf 'makedumpfile\0\0\0\0' > "$tmp/flat"; head -c 65536 /dev/urandom >> "$tmp
 expect "flattened header, garbage records" 3 "flat: " "$K" --report "$tmp/flat" "$d/vmlinux"
 
 # ---- doctored kdump-compressed headers: libkdumpfile 0.5.1 crashed freeing
-# the context after refusing them (core/dump.c refuses them first)
+# the context after refusing them (core/target/dump.c refuses them first)
 python3 - "$d/vmcore.kdump" "$tmp" <<'PY' > "$tmp/hdr.list"
 import struct, sys
 src, tmp = sys.argv[1], sys.argv[2]

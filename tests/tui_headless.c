@@ -21,7 +21,7 @@
 #include <pty.h>
 #include <unistd.h>
 
-#include "core/report.h"
+#include "core/report/report.h"
 #include "tests/fixtures/tui_model.h"
 #include "tests/lib/kdltest.h"
 #include "tui/tui_int.h"

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/dump.h"
+#include "core/target/dump.h"
 #include "tests/lib/kdltest.h"
 
 static struct kdl_dump *open_one(const char *dir, const char *name)

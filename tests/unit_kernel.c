@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/kernel.h"
-#include "core/layout.h"
-#include "core/target.h"
+#include "core/kernel/kernel.h"
+#include "core/debuginfo/layout.h"
+#include "core/target/target.h"
 #include "tests/lib/kdltest.h"
 
 #define TASK_SIZE 0x800

@@ -1,5 +1,5 @@
 /* tests/unit_locks.c - lock analysis over synthetic memory, with hand-filled
- * layout tables of several kernel generations (core/layout_locks.h). Every
+ * layout tables of several kernel generations (core/debuginfo/layout_locks.h). Every
  * scenario is built the way the kernel builds it: waiter records on the
  * waiting task's stack linked into the lock's wait list, owner words encoded
  * as that generation encodes them. */
@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/graph.h"
-#include "core/layout_locks.h"
-#include "core/locks.h"
-#include "core/model.h"
-#include "core/target.h"
+#include "core/graph/graph.h"
+#include "core/debuginfo/layout_locks.h"
+#include "core/locks/locks.h"
+#include "core/base/model.h"
+#include "core/target/target.h"
 #include "tests/lib/kdltest.h"
 
 #define BASE 0xffff888001000000ULL

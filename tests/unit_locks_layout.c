@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/debuginfo.h"
-#include "core/layout_locks.h"
+#include "core/debuginfo/debuginfo.h"
+#include "core/debuginfo/layout_locks.h"
 #include "tests/lib/kdltest.h"
 
 #define FIELD(path) { #path, offsetof(struct kdl_layout_locks, path) }

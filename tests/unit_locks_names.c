@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "core/analysis.h"
-#include "core/debuginfo.h"
-#include "core/dump.h"
-#include "core/layout_locks.h"
-#include "core/names.h"
+#include "core/debuginfo/debuginfo.h"
+#include "core/target/dump.h"
+#include "core/debuginfo/layout_locks.h"
+#include "core/locks/names.h"
 #include "tests/lib/kdltest.h"
 
 static void one(const char *variant)

@@ -1,9 +1,9 @@
-/* Unit tests of core/model.c and the synthetic target of core/target.c. */
+/* Unit tests of core/base/model.c and the synthetic target of core/target/target.c. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/model.h"
-#include "core/target.h"
+#include "core/base/model.h"
+#include "core/target/target.h"
 #include "tests/lib/kdltest.h"
 
 static void test_names(void)

@@ -1,4 +1,4 @@
-/* Unit tests of core/unwind.c and core/orc.c over synthetic stacks: hand-made
+/* Unit tests of core/unwind/unwind.c and core/unwind/orc.c over synthetic stacks: hand-made
  * ORC entries (both entry formats), frame-pointer chains, pt_regs crossings
  * between an IRQ stack and a task stack, user-mode ends, the stack scan, and
  * corrupt stacks that must end the walk without looping. */
@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/orc.h"
-#include "core/target.h"
-#include "core/unwind.h"
-#include "core/unwind_priv.h"
+#include "core/unwind/orc.h"
+#include "core/target/target.h"
+#include "core/unwind/unwind.h"
+#include "core/unwind/unwind_priv.h"
 #include "tests/lib/kdltest.h"
 
 #define K 0xffffffff81000000ull

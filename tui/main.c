@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "core/analysis.h"
-#include "core/report.h"
+#include "core/report/report.h"
 #include "tui/tui.h"
 
 #ifndef KDL_VERSION

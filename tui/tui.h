@@ -3,7 +3,7 @@
 #ifndef KDL_TUI_H
 #define KDL_TUI_H
 
-#include "../core/analysis.h"
+#include "core/analysis.h"
 
 struct kdl_tui_options {
 	const char *theme;       /* --theme NAME|FILE, or NULL for the default */

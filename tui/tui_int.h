@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../core/model.h"
-#include "../core/report.h"
+#include "core/base/model.h"
+#include "core/report/report.h"
 #include "canvas.h"
 #include "keys.h"
 #include "theme.h"

@@ -4,7 +4,7 @@
  *   capture [--all] VMCORE VMLINUX OUT.img
  *
  * Every successful read through the target interface is recorded (hook in
- * core/target.c); the whole page around it is taken when it is readable,
+ * core/target/target.c); the whole page around it is taken when it is readable,
  * otherwise just the bytes read. Then every report format is written (to
  * nowhere) so that lazily read memory is captured too.
  */
@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "core/analysis.h"
-#include "core/debuginfo.h"
-#include "core/dump.h"
-#include "core/report.h"
+#include "core/debuginfo/debuginfo.h"
+#include "core/target/dump.h"
+#include "core/report/report.h"
 #include "tests/fuzz/image.h"
 
 struct cpage {

@@ -18,7 +18,7 @@ FUZZ_LIMITS  ?= -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=51
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		-fno-omit-frame-pointer
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -g -O1 $(FUZZ_SAN) $(PKG_CFLAGS) \
-		-I. -Icore/stubs -MMD -MP
+		-I. -MMD -MP
 
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(CORE_SRCS) tests/fuzz/image.c)
 FUZZ_BIN      := $(FUZZ_DIR)/kdl_fuzz

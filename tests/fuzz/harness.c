@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "core/analysis.h"
-#include "core/debuginfo.h"
+#include "core/debuginfo/debuginfo.h"
 #include "tests/fuzz/image.h"
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);

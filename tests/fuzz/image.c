@@ -9,8 +9,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "core/model.h"
-#include "core/report.h"
+#include "core/base/model.h"
+#include "core/report/report.h"
 
 static const char img_magic[8] = { 'K', 'D', 'L', 'I', 'M', 'G', '1', '\n' };
 

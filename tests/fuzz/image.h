@@ -28,9 +28,9 @@
 #include <stdint.h>
 
 #include "core/analysis.h"
-#include "core/debuginfo.h"
-#include "core/target.h"
-#include "core/unwind.h"
+#include "core/debuginfo/debuginfo.h"
+#include "core/target/target.h"
+#include "core/unwind/unwind.h"
 
 #define KDL_FUZZ_PAGE 4096u
 

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "core/error.h"
+#include "core/base/error.h"
 
 void kdl_test_pass(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kdl_test_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/debuginfo.h"
-#include "core/dump.h"
-#include "core/unwind.h"
+#include "core/debuginfo/debuginfo.h"
+#include "core/target/dump.h"
+#include "core/unwind/unwind.h"
 
 #define MAX_REGIONS 8
 

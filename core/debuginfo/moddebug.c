@@ -1,0 +1,384 @@
+/* core/debuginfo/moddebug.c - module DWARF through libdwfl (which applies the ET_REL
+ * relocations of a .ko), with each section placed where the dump says the
+ * module's section was loaded. */
+#include "core/debuginfo/moddebug.h"
+
+#include <dwarf.h>
+#include <elfutils/libdwfl.h>
+#include <gelf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_MODULES 4096
+
+struct secinfo {
+	const struct kdl_module_section *secs;
+	size_t nsecs;
+};
+
+struct mod {
+	char *name;
+	struct secinfo *si; /* the Dwfl module's user data (stable address) */
+	Dwfl *dwfl;
+	Dwfl_Module *dm;
+	Dwarf *dw;
+	Dwarf_Addr bias;
+	struct kdl_module_section *secs; /* names owned */
+	size_t nsecs;
+	uint64_t lo, hi; /* runtime range of the module's text sections */
+	/* where libdwfl laid each loaded section out: runtime [rt, rt + size)
+	 * is DWARF address dw + (pc - rt) */
+	struct map { uint64_t rt, size, dw; } *map;
+	size_t nmap;
+};
+
+struct name_ent {
+	char *key;
+	size_t mod;
+	Dwarf_Off off;
+	int64_t value;
+};
+
+struct kdl_moddebug {
+	struct mod *mods;
+	size_t n;
+	struct name_ent *names; /* linear list; modules are small */
+	size_t nnames, cap;
+	bool indexed;
+};
+
+/* libdwfl asks where each SHF_ALLOC section of an ET_REL file was loaded,
+ * during the report and lazily later: the module's user data holds its
+ * section table; while reporting (before the user data can be set) `loading`
+ * does. */
+static const struct secinfo *loading;
+
+static int section_address(Dwfl_Module *dm, void **userdata, const char *modname,
+			   Dwarf_Addr base, const char *secname, GElf_Word shndx,
+			   const GElf_Shdr *shdr, Dwarf_Addr *addr)
+{
+	const struct secinfo *si = userdata && *userdata ? *userdata : loading;
+
+	(void)dm;
+	(void)modname;
+	(void)base;
+	(void)shndx;
+	(void)shdr;
+	*addr = (Dwarf_Addr)-1; /* not loaded (e.g. freed .init sections) */
+	if (!si)
+		return 0;
+	for (size_t i = 0; i < si->nsecs; i++) {
+		if (!strcmp(si->secs[i].name, secname)) {
+			*addr = si->secs[i].addr;
+			break;
+		}
+	}
+	return 0;
+}
+
+static const Dwfl_Callbacks callbacks = {
+	.find_elf = dwfl_build_id_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = section_address,
+};
+
+struct kdl_error *kdl_moddebug_create(struct kdl_moddebug **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out ? NULL : kdl_error_create(KDL_ERR_NOMEM, "module debug info: out of memory");
+}
+
+void kdl_moddebug_destroy(struct kdl_moddebug *md)
+{
+	if (!md)
+		return;
+	for (size_t i = 0; i < md->n; i++) {
+		struct mod *m = &md->mods[i];
+
+		if (m->dwfl)
+			dwfl_end(m->dwfl);
+		for (size_t k = 0; k < m->nsecs; k++)
+			free((char *)m->secs[k].name);
+		free(m->secs);
+		free(m->si);
+		free(m->map);
+		free(m->name);
+	}
+	free(md->mods);
+	for (size_t i = 0; i < md->nnames; i++)
+		free(md->names[i].key);
+	free(md->names);
+	free(md);
+}
+
+size_t kdl_moddebug_count(const struct kdl_moddebug *md)
+{
+	return md ? md->n : 0;
+}
+
+static int open_ko(const char *dir, const char *module, char *path, size_t len)
+{
+	char name[256];
+
+	snprintf(name, sizeof(name), "%s", module);
+	for (int pass = 0; pass < 3; pass++) {
+		int fd;
+
+		if (pass == 1)
+			for (char *p = name; *p; p++)
+				*p = *p == '_' ? '-' : *p;
+		if (pass == 2)
+			for (char *p = name; *p; p++)
+				*p = *p == '-' ? '_' : *p;
+		snprintf(path, len, "%s/%s.ko", dir, name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			return fd;
+	}
+	return -1;
+}
+
+/* libdwfl lays the sections of an ET_REL file out by itself (and then does
+ * not ask section_address for them): map each section the dump knows to
+ * where libdwfl put it. */
+static void map_sections(struct mod *m)
+{
+	Dwarf_Addr ebias = 0;
+	Elf *elf = dwfl_module_getelf(m->dm, &ebias);
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
+		return;
+	m->map = calloc(m->nsecs ? m->nsecs : 1, sizeof(*m->map));
+	if (!m->map)
+		return;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *n;
+
+		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC))
+			continue;
+		n = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!n)
+			continue;
+		for (size_t i = 0; i < m->nsecs; i++) {
+			if (strcmp(m->secs[i].name, n) || !m->secs[i].addr)
+				continue;
+			m->map[m->nmap].rt = m->secs[i].addr;
+			m->map[m->nmap].size = sh.sh_size;
+			m->map[m->nmap].dw = sh.sh_addr + ebias;
+			m->nmap++;
+			break;
+		}
+	}
+}
+
+struct kdl_error *kdl_moddebug_add(struct kdl_moddebug *md, const char *dir, const char *module,
+				   const struct kdl_module_section *secs, size_t nsecs)
+{
+	struct mod m = { 0 };
+	struct mod *nm;
+	char path[4096];
+	int fd;
+
+	if (md->n >= MAX_MODULES)
+		return kdl_error_create(KDL_ERR_NOTFOUND, "too many modules");
+	fd = open_ko(dir, module, path, sizeof(path));
+	if (fd < 0)
+		return kdl_error_create(KDL_ERR_NOTFOUND, "%s/%s.ko: %s", dir, module, strerror(errno));
+	m.name = strdup(module);
+	m.secs = calloc(nsecs ? nsecs : 1, sizeof(*m.secs));
+	m.si = calloc(1, sizeof(*m.si));
+	if (!m.name || !m.secs || !m.si)
+		goto nomem;
+	m.lo = UINT64_MAX;
+	for (size_t i = 0; i < nsecs; i++) {
+		m.secs[i].name = strdup(secs[i].name);
+		if (!m.secs[i].name)
+			goto nomem;
+		m.secs[i].addr = secs[i].addr;
+		m.nsecs++;
+		if (!strncmp(secs[i].name, ".text", 5) && secs[i].addr) {
+			if (secs[i].addr < m.lo)
+				m.lo = secs[i].addr;
+			if (secs[i].addr > m.hi)
+				m.hi = secs[i].addr;
+		}
+	}
+	m.si->secs = m.secs;
+	m.si->nsecs = m.nsecs;
+	m.dwfl = dwfl_begin(&callbacks);
+	if (!m.dwfl)
+		goto nomem;
+	loading = m.si;
+	dwfl_report_begin(m.dwfl);
+	m.dm = dwfl_report_offline(m.dwfl, module, path, fd);
+	dwfl_report_end(m.dwfl, NULL, NULL);
+	if (m.dm) {
+		void **slot = NULL;
+
+		if (dwfl_module_info(m.dm, &slot, NULL, NULL, NULL, NULL, NULL, NULL) && slot)
+			*slot = m.si;
+		m.dw = dwfl_module_getdwarf(m.dm, &m.bias);
+	}
+	loading = NULL;
+	if (m.dw)
+		map_sections(&m);
+	if (!m.dm || !m.dw) {
+		struct kdl_error *err = kdl_error_create(KDL_ERR_NOTFOUND, "%s: no DWARF: %s", path,
+							 dwfl_errmsg(-1));
+
+		dwfl_end(m.dwfl);
+		for (size_t k = 0; k < m.nsecs; k++)
+			free((char *)m.secs[k].name);
+		free(m.secs);
+		free(m.si);
+		free(m.name);
+		return err;
+	}
+	nm = realloc(md->mods, (md->n + 1) * sizeof(*nm));
+	if (!nm) {
+		dwfl_end(m.dwfl);
+		goto nomem;
+	}
+	md->mods = nm;
+	md->mods[md->n++] = m;
+	md->indexed = false;
+	return NULL;
+nomem:
+	if (m.secs)
+		for (size_t k = 0; k < m.nsecs; k++)
+			free((char *)m.secs[k].name);
+	free(m.secs);
+	free(m.si);
+	free(m.name);
+	if (fd >= 0 && !m.dwfl)
+		close(fd);
+	return kdl_error_create(KDL_ERR_NOMEM, "module %s: out of memory", module);
+}
+
+bool kdl_moddebug_addrdie(struct kdl_moddebug *md, uint64_t pc, Dwarf_Die *cu, uint64_t *bias)
+{
+	if (!md)
+		return false;
+	for (size_t i = 0; i < md->n; i++) {
+		struct mod *m = &md->mods[i];
+
+		for (size_t k = 0; k < m->nmap; k++) {
+			uint64_t link;
+
+			if (pc < m->map[k].rt || pc - m->map[k].rt >= m->map[k].size)
+				continue;
+			link = m->map[k].dw + (pc - m->map[k].rt) - m->bias;
+			if (!dwarf_addrdie(m->dw, link, cu))
+				return false;
+			*bias = pc - link; /* the caller looks up pc - bias */
+			return true;
+		}
+	}
+	return false;
+}
+
+static void add_name(struct kdl_moddebug *md, const char *key, size_t mod, Dwarf_Off off,
+		     int64_t value)
+{
+	for (size_t i = 0; i < md->nnames; i++)
+		if (!strcmp(md->names[i].key, key))
+			return;
+	if (md->nnames == md->cap) {
+		size_t ncap = md->cap ? md->cap * 2 : 256;
+		struct name_ent *nn = realloc(md->names, ncap * sizeof(*nn));
+
+		if (!nn)
+			return;
+		md->names = nn;
+		md->cap = ncap;
+	}
+	md->names[md->nnames].key = strdup(key);
+	if (!md->names[md->nnames].key)
+		return;
+	md->names[md->nnames].mod = mod;
+	md->names[md->nnames].off = off;
+	md->names[md->nnames].value = value;
+	md->nnames++;
+}
+
+static void index_module(struct kdl_moddebug *md, size_t mi)
+{
+	Dwarf *dw = md->mods[mi].dw;
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, c;
+		char key[512];
+
+		if (dwarf_offdie(dw, off + hsize, &cu) && dwarf_child(&cu, &c) == 0) {
+			do {
+				int tag = dwarf_tag(&c);
+				const char *name = dwarf_diename(&c);
+				char p = tag == DW_TAG_structure_type ? 's' : tag == DW_TAG_union_type ? 'u' :
+					 tag == DW_TAG_enumeration_type ? 'e' :
+					 tag == DW_TAG_typedef || tag == DW_TAG_base_type ? 't' :
+					 tag == DW_TAG_variable ? 'v' : 0;
+
+				if (tag == DW_TAG_enumeration_type) {
+					Dwarf_Die en;
+
+					if (dwarf_child(&c, &en) == 0) {
+						do {
+							Dwarf_Attribute at;
+							Dwarf_Sword sv;
+							const char *n = dwarf_diename(&en);
+
+							if (n && dwarf_attr(&en, DW_AT_const_value, &at) &&
+							    dwarf_formsdata(&at, &sv) == 0) {
+								snprintf(key, sizeof(key), "E:%s", n);
+								add_name(md, key, mi, 0, sv);
+							}
+						} while (dwarf_siblingof(&en, &en) == 0);
+					}
+				}
+				if (!p || !name)
+					continue;
+				if (p != 'v' && p != 't' && dwarf_hasattr(&c, DW_AT_declaration))
+					continue;
+				snprintf(key, sizeof(key), "%c:%s", p, name);
+				add_name(md, key, mi, dwarf_dieoffset(&c), 0);
+			} while (dwarf_siblingof(&c, &c) == 0);
+		}
+		off = next;
+	}
+}
+
+bool kdl_moddebug_find(struct kdl_moddebug *md, const char *key, Dwarf_Die *die, int64_t *value)
+{
+	if (!md || !md->n)
+		return false;
+	if (!md->indexed) {
+		for (size_t i = 0; i < md->nnames; i++)
+			free(md->names[i].key);
+		md->nnames = 0;
+		for (size_t i = 0; i < md->n; i++)
+			index_module(md, i);
+		md->indexed = true;
+	}
+	for (size_t i = 0; i < md->nnames; i++) {
+		const struct name_ent *e = &md->names[i];
+
+		if (strcmp(e->key, key))
+			continue;
+		if (key[0] == 'E') {
+			if (value)
+				*value = e->value;
+			return true;
+		}
+		return die && dwarf_offdie(md->mods[e->mod].dw, e->off, die) != NULL;
+	}
+	return false;
+}

@@ -1,0 +1,39 @@
+/* core/graph/graph.h - the wait-for graph over execution contexts, its cycles and the
+ * findings, computed from the lock parts of a model (core/base/model.h).
+ *
+ * Nodes are contexts (a task, or an irq/softirq running on top of a task);
+ * a context that waits on a lock has an edge to every context holding it in
+ * a conflicting mode (a reader queued on a reader-held rwsem instead waits for
+ * the writers queued before it); a task context has an edge to the irq or
+ * softirq context running on top of it (it cannot run until that returns).
+ * Strongly connected components (Tarjan) bound the search; elementary cycles
+ * are enumerated inside each component, at most KDL_GRAPH_MAX_CYCLES.
+ *
+ * A reader-held lock whose inferred readers outnumber its reader count (or,
+ * count unknown, has several inferred readers) is ambiguous: its readers are
+ * candidates. Cycles from one waiter through such a lock to different
+ * candidates are alternative explanations of one wait: m->cycles keeps one of
+ * them, the longest (the first found among equals), and its finding names
+ * every candidate and what the others would give. Each finding's summary marks
+ * inferred and stale holder edges and its confidence is the weakest of them.
+ *
+ * kdl_graph_build() is called by kdl_locks_analyse() (core/locks/locks.h); it is
+ * exposed for tests that fill a model by hand.
+ */
+#ifndef KDL_GRAPH_H
+#define KDL_GRAPH_H
+
+#include "core/base/error.h"
+#include "core/base/model.h"
+
+/* Bounds of the elementary-cycle search: cycles kept, and search steps in
+ * all (each start node also gets at most 100000). */
+#define KDL_GRAPH_MAX_CYCLES 65536
+#define KDL_GRAPH_MAX_STEPS 20000000
+
+/* Fill m->cycles and m->findings (both must be empty) from m->locks,
+ * m->tasks[].waits_on/holds and m->cpus[].spinning_on. The model owns what is
+ * added. */
+struct kdl_error *kdl_graph_build(struct kdl_model *m);
+
+#endif

@@ -1,0 +1,204 @@
+/* core/target/dump_kdump.c - direct page reads from kdump-compressed files (see
+ * dump_kdump.h). Layout (makedumpfile's diskdump format): the header block,
+ * sub_hdr_size blocks of sub-header, bitmap_blocks blocks of two bitmaps (the
+ * second marks the pages in the file), then one 24-byte descriptor per page
+ * in the file, in pfn order, then the page data. */
+#include "core/target/dump_kdump.h"
+
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define PAGE 4096u
+#define DESC_SIZE 24u
+#define F_ZLIB 0x1u
+
+/* libdeflate (about twice as fast as zlib, same checks) when the system has
+ * it, loaded at run time: no build dependency; zlib otherwise. Its stable
+ * ABI (libdeflate.so.0): */
+struct deflate_api {
+	void *(*alloc)(void);
+	int (*zlib_decompress)(void *d, const void *in, size_t in_len, void *out, size_t out_len,
+			       size_t *got);
+	void (*free)(void *d);
+};
+
+static const struct deflate_api *deflate_api(void)
+{
+	static struct deflate_api api;
+	static int state;           /* 0 not tried, 1 loaded, -1 absent */
+
+	if (!state) {
+		void *h = getenv("KDL_NO_LIBDEFLATE") ? NULL :
+			  dlopen("libdeflate.so.0", RTLD_NOW | RTLD_LOCAL);
+
+		state = -1;
+		if (h) {
+			*(void **)&api.alloc = dlsym(h, "libdeflate_alloc_decompressor");
+			*(void **)&api.zlib_decompress = dlsym(h, "libdeflate_zlib_decompress");
+			*(void **)&api.free = dlsym(h, "libdeflate_free_decompressor");
+			if (api.alloc && api.zlib_decompress && api.free)
+				state = 1;
+		}
+	}
+	return state == 1 ? &api : NULL;
+}
+
+struct kdl_kdfast {
+	const unsigned char *map;  /* the whole file, read-only */
+	size_t size;
+	const unsigned char *bitmap2;
+	uint64_t nbits;            /* pfns covered by the bitmap */
+	uint64_t desc_off;         /* file offset of the first descriptor */
+	uint32_t *rank;            /* set bits before each 64-bit word; built on first read */
+	bool rank_failed;
+	const struct deflate_api *api;
+	void *dd;                  /* libdeflate decompressor, NULL: zlib */
+};
+
+static uint32_t rd32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static uint64_t rd64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+struct kdl_kdfast *kdl_kdfast_open(int fd)
+{
+	struct kdl_kdfast *f;
+	struct stat st;
+	const unsigned char *m;
+	uint32_t bs, sub, bmb, ver;
+	uint64_t nbits, bm_off, bm_len;
+	void *p;
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 2 * (off_t)PAGE)
+		return NULL;
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	m = p;
+	ver = rd32(m + 8);
+	bs = rd32(m + 428);
+	sub = rd32(m + 432);
+	bmb = rd32(m + 436);
+	nbits = rd32(m + 440);
+	/* block 1: the sub-header; version 6 has the 64-bit max_mapnr, and split
+	 * dumps (one file of several) are left to libkdumpfile */
+	if (memcmp(m, "KDUMP   ", 8) || bs != PAGE || ver < 1 || ver > 64 || sub == 0 ||
+	    sub > 1024 || bmb == 0 || (uint64_t)(1 + sub) * bs + 104 > (uint64_t)st.st_size ||
+	    rd32(m + bs + 12) != 0)
+		goto no;
+	if (ver >= 6)
+		nbits = rd64(m + bs + 96);
+	bm_off = (uint64_t)(1 + sub) * bs;
+	bm_len = (uint64_t)bmb * bs;
+	if (bm_off + bm_len > (uint64_t)st.st_size || bm_len % 16)
+		goto no;
+	if (nbits > bm_len / 2 * 8)
+		nbits = bm_len / 2 * 8;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		goto no;
+	f->map = m;
+	f->size = (size_t)st.st_size;
+	f->bitmap2 = m + bm_off + bm_len / 2;
+	f->nbits = nbits;
+	f->desc_off = bm_off + bm_len;
+	f->api = deflate_api();
+	f->dd = f->api ? f->api->alloc() : NULL;
+	return f;
+no:
+	munmap(p, (size_t)st.st_size);
+	return NULL;
+}
+
+static bool build_rank(struct kdl_kdfast *f)
+{
+	uint64_t words = (f->nbits + 63) / 64, n = 0;
+
+	f->rank = malloc((words + 1) * sizeof(*f->rank));
+	if (!f->rank) {
+		f->rank_failed = true;
+		return false;
+	}
+	for (uint64_t w = 0; w < words; w++) {
+		f->rank[w] = (uint32_t)n;
+		n += (uint64_t)__builtin_popcountll(rd64(f->bitmap2 + 8 * w));
+		if (n > UINT32_MAX) {
+			free(f->rank);
+			f->rank = NULL;
+			f->rank_failed = true;
+			return false;
+		}
+	}
+	f->rank[words] = (uint32_t)n;
+	return true;
+}
+
+bool kdl_kdfast_read(struct kdl_kdfast *f, uint64_t pfn, void *out)
+{
+	uint64_t word, bit, idx, off, at;
+	uint32_t size, flags;
+	const unsigned char *d;
+
+	if (!f || pfn >= f->nbits)
+		return false;
+	if (!f->rank && (f->rank_failed || !build_rank(f)))
+		return false;
+	word = rd64(f->bitmap2 + 8 * (pfn / 64));
+	bit = pfn % 64;
+	if (!(word >> bit & 1))
+		return false;
+	idx = f->rank[pfn / 64] + (uint64_t)__builtin_popcountll(word & ((1ull << bit) - 1));
+	at = f->desc_off + idx * DESC_SIZE;
+	if (at + DESC_SIZE > f->size)
+		return false;
+	d = f->map + at;
+	off = rd64(d);
+	size = rd32(d + 8);
+	flags = rd32(d + 12);
+	if (off > f->size || size > f->size - off || size == 0)
+		return false;
+	if (flags == 0 && size == PAGE) {
+		memcpy(out, f->map + off, PAGE);
+		return true;
+	}
+	if (flags != F_ZLIB)
+		return false;
+	if (f->dd) {
+		size_t got = 0;
+
+		/* 0: LIBDEFLATE_SUCCESS */
+		return f->api->zlib_decompress(f->dd, f->map + off, size, out, PAGE, &got) == 0 &&
+		       got == PAGE;
+	} else {
+		uLongf got = PAGE;
+
+		return uncompress(out, &got, f->map + off, size) == Z_OK && got == PAGE;
+	}
+}
+
+void kdl_kdfast_close(struct kdl_kdfast *f)
+{
+	if (!f)
+		return;
+	if (f->dd)
+		f->api->free(f->dd);
+	free(f->rank);
+	munmap((void *)f->map, f->size);
+	free(f);
+}

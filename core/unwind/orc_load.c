@@ -1,0 +1,115 @@
+/* core/unwind/orc_load.c - load ORC tables of a real kernel: vmlinux tables from the
+ * ELF file (through core/debuginfo), module tables found in the dump through
+ * the kernel's `modules` list. Kept apart from core/unwind/orc.c so that the table
+ * code links without debuginfo (unit tests). */
+#include <stdlib.h>
+
+#include "core/debuginfo/debuginfo.h"
+#include "core/unwind/orc.h"
+
+#define ORC_MAX_ENTRIES (4u << 20)
+#define ORC_MAX_MODULES 1024
+
+static bool member_off(struct kdl_debuginfo *di, const char *member, uint64_t *off)
+{
+	struct kdl_error *err = kdl_debuginfo_member_offset(di, "struct module", member, off);
+
+	if (!err)
+		return true;
+	kdl_error_destroy(err);
+	return false;
+}
+
+/* Walk the dump's module list once and record each module's text range and
+ * ORC table pointers. Failures leave the list short; they are not errors. */
+static void scan_modules(void *arg, struct kdl_orc *orc)
+{
+	struct kdl_debuginfo *di = arg;
+	struct kdl_target *t = kdl_orc_target(orc);
+	uint64_t head, o_list, o_ip, o_ent, o_num, o_base, o_size, node;
+	size_t count = 0;
+
+	if (!t || !kdl_debuginfo_symbol_addr(di, "modules", &head))
+		return;
+	if (!member_off(di, "list", &o_list) || !member_off(di, "arch.orc_unwind_ip", &o_ip) ||
+	    !member_off(di, "arch.orc_unwind", &o_ent) || !member_off(di, "arch.num_orcs", &o_num))
+		return;
+	if (kdl_debuginfo_has_member(di, "struct module", "mem")) {
+		/* 6.4+: mem[MOD_TEXT] */
+		if (!member_off(di, "mem[0].base", &o_base) || !member_off(di, "mem[0].size", &o_size))
+			return;
+	} else if (!member_off(di, "core_layout.base", &o_base) ||
+		   !member_off(di, "core_layout.text_size", &o_size)) {
+		return;
+	}
+	if (!kdl_target_peek_u64(t, head, &node))
+		return;
+	while (node != head && node != 0 && count++ < ORC_MAX_MODULES) {
+		uint64_t mod = node - o_list, base, ipp, entp, next;
+		uint32_t size, num;
+		struct kdl_error *e1, *e2;
+
+		if (!kdl_target_peek_u64(t, node, &next))
+			break;
+		e1 = kdl_target_read_u32(t, mod + o_size, &size);
+		e2 = kdl_target_read_u32(t, mod + o_num, &num);
+		if (!e1 && !e2 && kdl_target_peek_u64(t, mod + o_base, &base) &&
+		    kdl_target_peek_u64(t, mod + o_ip, &ipp) &&
+		    kdl_target_peek_u64(t, mod + o_ent, &entp))
+			(void)kdl_orc_add_module(orc, base, base + size, ipp, entp, num);
+		kdl_error_destroy(e1);
+		kdl_error_destroy(e2);
+		node = next;
+	}
+}
+
+static int32_t le32(const uint8_t *p)
+{
+	return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+			 (uint32_t)p[3] << 24);
+}
+
+struct kdl_error *kdl_orc_load(struct kdl_target *t, struct kdl_debuginfo *di,
+			       struct kdl_orc **out)
+{
+	const void *ipdata, *entdata, *hdr;
+	size_t ipsize, entsize, hdrsize, n, i;
+	uint64_t ipaddr, entaddr, hdraddr, *ips, a, b, c, d;
+	const uint8_t *p;
+	struct kdl_orc *orc = NULL;
+	struct kdl_error *err;
+	enum kdl_orc_format fmt;
+
+	*out = NULL;
+	if (!kdl_debuginfo_section(di, ".orc_unwind_ip", &ipdata, &ipsize, &ipaddr) ||
+	    !kdl_debuginfo_section(di, ".orc_unwind", &entdata, &entsize, &entaddr))
+		return NULL; /* no ORC: a frame-pointer kernel */
+	n = ipsize / 4;
+	if (n == 0 || ipsize % 4 || entsize % 6 || entsize / 6 != n || n > ORC_MAX_ENTRIES)
+		return kdl_error_create(KDL_ERR_VMLINUX,
+					"ORC tables: .orc_unwind_ip (%zu bytes) and .orc_unwind "
+					"(%zu bytes) do not match", ipsize, entsize);
+	/* 6.3 changed struct orc_entry and added .orc_header (a hash of it). */
+	fmt = kdl_debuginfo_section(di, ".orc_header", &hdr, &hdrsize, &hdraddr) ?
+		KDL_ORC_FMT_NEW : KDL_ORC_FMT_OLD;
+	ips = malloc(n * sizeof(*ips));
+	if (!ips)
+		return kdl_error_create(KDL_ERR_NOMEM, "ORC table of %zu entries", n);
+	p = ipdata;
+	for (i = 0; i < n; i++)
+		ips[i] = ipaddr + 4 * i + (uint64_t)(int64_t)le32(p + 4 * i);
+	err = kdl_orc_create_raw(fmt, ips, entdata, n, kdl_debuginfo_kaslr(di), &orc);
+	free(ips);
+	if (err)
+		return err;
+	a = b = c = d = 0;
+	if (!kdl_debuginfo_symbol_addr(di, "_stext", &a) || !kdl_debuginfo_symbol_addr(di, "_etext", &b))
+		a = b = 0;
+	if (!kdl_debuginfo_symbol_addr(di, "_sinittext", &c) ||
+	    !kdl_debuginfo_symbol_addr(di, "_einittext", &d))
+		c = d = 0;
+	kdl_orc_set_text(orc, a, b, c, d);
+	kdl_orc_set_modules(orc, t, scan_modules, di);
+	*out = orc;
+	return NULL;
+}
