@@ -660,7 +660,7 @@ int main(int argc, char **argv)
 			ft[i] = i;
 		b->findings[0] = (struct kdl_finding){ KDL_F_CONVOY, KDL_SEV_MEDIUM, ft, 5001,
 						       fx_ints(1, (int[]){ 0 }), 1, -1, strdup("big convoy"),
-						       KDL_CONF_CERTAIN };
+						       KDL_CONF_CERTAIN, false };
 		src.model = b;
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -53,18 +53,12 @@ static int usage_error(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-static bool is_deadlock(enum kdl_finding_kind k)
-{
-	return k == KDL_F_DEADLOCK || k == KDL_F_RW_DEADLOCK || k == KDL_F_SELF_DEADLOCK ||
-	       k == KDL_F_IRQ_SELF_DEADLOCK || k == KDL_F_FLUSH_DEADLOCK;
-}
-
 static bool fail_on_matches(const struct kdl_model *m, enum fail_on f)
 {
 	if (f == FAIL_ON_NONE)
 		return false;
 	for (size_t i = 0; i < m->nfindings; i++)
-		if (f == FAIL_ON_ANY || is_deadlock(m->findings[i].kind))
+		if (f == FAIL_ON_ANY || m->findings[i].deadlock)
 			return true;
 	return false;
 }

@@ -529,16 +529,17 @@ static void draw_header(struct kdl_tui *t)
 	/* Verdict. */
 	size_t ndead = 0, norph = 0, nconv = 0, nlost = 0, nspin = 0, nother = 0;
 	for (size_t i = 0; i < m->nfindings; i++) {
-		switch (m->findings[i].kind) {
-		case KDL_F_DEADLOCK: case KDL_F_RW_DEADLOCK: case KDL_F_SELF_DEADLOCK:
-		case KDL_F_IRQ_SELF_DEADLOCK: case KDL_F_FLUSH_DEADLOCK:
+		if (m->findings[i].deadlock) {
 			ndead++;
-			break;
+			continue;
+		}
+		switch (m->findings[i].kind) {
 		case KDL_F_ORPHANED_LOCK: norph++; break;
 		case KDL_F_CONVOY: nconv++; break;
 		case KDL_F_LOST_WAKEUP: nlost++; break;
 		case KDL_F_SPINNING: nspin++; break;
 		case KDL_F_OTHER: nother++; break;
+		default: break; /* the deadlock kinds, counted above */
 		}
 	}
 	/* Long words when they fit; short ones, then only the worst, when not. */

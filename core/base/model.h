@@ -149,6 +149,9 @@ struct kdl_finding {
 	char *summary;    /* a paragraph in plain words */
 	enum kdl_confidence confidence; /* of the holder edges it rests on: certain when
 	                                   every one was read from the kernel's records */
+	bool deadlock;    /* set by core/graph: a cycle none of whose tasks can go on
+	                     (the class --fail-on deadlock matches); the front-ends
+	                     read it instead of deciding it from `kind` */
 };
 
 /* What a task waits on when it is not a lock in locks[] (I/O, sleep, ...). */

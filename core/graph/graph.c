@@ -566,6 +566,9 @@ static void add_finding(struct g *g, enum kdl_finding_kind kind, enum kdl_severi
 	f->nlocks = locks->n;
 	f->cycle = cycle;
 	f->confidence = conf;
+	f->deadlock = kind == KDL_F_DEADLOCK || kind == KDL_F_RW_DEADLOCK ||
+		      kind == KDL_F_SELF_DEADLOCK || kind == KDL_F_IRQ_SELF_DEADLOCK ||
+		      kind == KDL_F_FLUSH_DEADLOCK;
 	f->summary = kdl_lk_strdup(summary);
 }
 
