@@ -406,7 +406,7 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 	bool partial = false, tasks_partial = false;
 	size_t nmod = 0;
 
-	err = kdl_layout_resolve(an->di, &an->layout);
+	err = kdl_layout_resolve(an->di, an->target, &an->layout);
 	if (err)
 		return err;
 	err = kdl_kernel_create(an->target, an->di, &an->layout, ncpus, &an->kernel);
@@ -504,11 +504,10 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 
 	progress(opts, "locks", 0, 0);
 	{
-		/* layout NULL: the lock analysis resolves its own table from di */
 		struct kdl_locks_ctx lc = {
 			.target = an->target,
 			.di = an->di,
-			.layout = NULL,
+			.layout = &an->layout.lk,
 			.thread_size = an->layout.thread_size,
 			.cpus = an->cpu_raw,
 			.ncpus = m->ncpus,

@@ -1,5 +1,5 @@
 /* tests/unit_locks.c - lock analysis over synthetic memory, with hand-filled
- * layout tables of several kernel generations (core/debuginfo/layout_locks.h). Every
+ * layout tables of several kernel generations (core/debuginfo/layout.h). Every
  * scenario is built the way the kernel builds it: waiter records on the
  * waiting task's stack linked into the lock's wait list, owner words encoded
  * as that generation encodes them. */
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/graph/graph.h"
-#include "core/debuginfo/layout_locks.h"
+#include "core/debuginfo/layout.h"
 #include "core/locks/locks.h"
 #include "core/base/model.h"
 #include "core/target/target.h"
@@ -49,7 +49,7 @@ static uint64_t r64(uint64_t a)
 	return v;
 }
 
-static void wf(uint64_t base, const struct kdl_lfield *f, uint64_t v)
+static void wf(uint64_t base, const struct kdl_field *f, uint64_t v)
 {
 	if (!f->ok)
 		return;
@@ -663,7 +663,7 @@ static void debug_mutex_test(void)
 	int h, w, w2;
 
 	kdl_layout_locks_synthetic(KDL_KGEN_6_1, &Lbuf);
-	Lbuf.task.blocked_on = (struct kdl_lfield){ 1808, 8, true }; /* DEBUG_MUTEXES */
+	Lbuf.task.blocked_on = (struct kdl_field){ 1808, 8, true }; /* DEBUG_MUTEXES */
 	L = &Lbuf;
 	mem = calloc(1, MEMSZ);
 	m = calloc(1, sizeof(*m));
@@ -680,7 +680,7 @@ static void debug_mutex_test(void)
 	list_add_tail(M + L->mutex.wait_list.off, rec + L->mutex_waiter.list.off);
 	wf(m->tasks[w].addr, &L->task.blocked_on, rec);
 	/* 6.15: task->blocker_mutex names the mutex directly */
-	Lbuf.task.blocker_mutex = (struct kdl_lfield){ 1816, 8, true };
+	Lbuf.task.blocker_mutex = (struct kdl_field){ 1816, 8, true };
 	w2 = new_task("waiter615", 303, "UN");
 	wf(m->tasks[w2].addr, &L->task.blocker_mutex, M);
 	err = kdl_target_create_synthetic(&t);
@@ -798,16 +798,16 @@ static void lockdep_test(bool debug_locks)
 
 	kdl_layout_locks_synthetic(KDL_KGEN_6_1, &Lbuf);
 	/* CONFIG_DEBUG_LOCK_ALLOC + DEBUG_MUTEXES additions */
-	Lbuf.mutex.magic = (struct kdl_lfield){ 32, 8, true };
-	Lbuf.mutex.dep_map = (struct kdl_lfield){ 40, 48, true };
+	Lbuf.mutex.magic = (struct kdl_field){ 32, 8, true };
+	Lbuf.mutex.dep_map = (struct kdl_field){ 40, 48, true };
 	Lbuf.mutex.size = 88;
-	Lbuf.task.lockdep_depth = (struct kdl_lfield){ 2040, 4, true };
-	Lbuf.task.held_locks = (struct kdl_lfield){ 2048, 40 * 48, true };
+	Lbuf.task.lockdep_depth = (struct kdl_field){ 2040, 4, true };
+	Lbuf.task.held_locks = (struct kdl_field){ 2048, 40 * 48, true };
 	Lbuf.held_lock.size = 40;
-	Lbuf.held_lock.instance = (struct kdl_lfield){ 16, 8, true };
-	Lbuf.held_lock.class_idx = (struct kdl_lfield){ 32, 4, true };
-	Lbuf.lockdep_map.name = (struct kdl_lfield){ 24, 8, true };
-	Lbuf.lockdep_map.wait_type_inner = (struct kdl_lfield){ 33, 1, true };
+	Lbuf.held_lock.instance = (struct kdl_field){ 16, 8, true };
+	Lbuf.held_lock.class_idx = (struct kdl_field){ 32, 4, true };
+	Lbuf.lockdep_map.name = (struct kdl_field){ 24, 8, true };
+	Lbuf.lockdep_map.wait_type_inner = (struct kdl_field){ 33, 1, true };
 	Lbuf.ld_wait_spin = 2;
 	Lbuf.ld_wait_sleep = 3;
 	L = &Lbuf;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/debuginfo/debuginfo.h"
-#include "core/debuginfo/layout_locks.h"
+#include "core/debuginfo/layout.h"
 #include "tests/lib/kdltest.h"
 
 #define FIELD(path) { #path, offsetof(struct kdl_layout_locks, path) }
@@ -32,9 +32,23 @@ static const struct { const char *name; size_t off; } fields[] = {
 	FIELD(kmem_cache.object_size), FIELD(kmem_cache.name), FIELD(kmem_cache.red_left_pad),
 };
 
-static const struct kdl_lfield *at(const struct kdl_layout_locks *L, size_t off)
+static const struct kdl_field *at(const struct kdl_layout_locks *L, size_t off)
 {
-	return (const struct kdl_lfield *)((const char *)L + off);
+	return (const struct kdl_field *)((const char *)L + off);
+}
+
+/* The lock part of the one layout table, resolved from DWARF (t may be NULL). */
+static struct kdl_error *resolve_lk(struct kdl_debuginfo *di, struct kdl_target *t,
+				    struct kdl_layout_locks *out)
+{
+	static struct kdl_layout full;
+	struct kdl_error *err = kdl_layout_resolve(di, t, &full);
+
+	if (!err && !full.lk.resolved)
+		err = kdl_error_create(KDL_ERR_VMLINUX, "no struct mutex in the debug info");
+	if (!err)
+		*out = full.lk;
+	return err;
 }
 
 static struct kdl_debuginfo *open_variant(const char *v)
@@ -61,9 +75,9 @@ static void check_61(void)
 	if (!di)
 		return;
 	kdl_layout_locks_synthetic(KDL_KGEN_6_1, &hand);
-	if (kdl_test_ok(kdl_layout_locks_resolve(di, NULL, &dw), "6.1-orc: resolve")) {
+	if (kdl_test_ok(resolve_lk(di, NULL, &dw), "6.1-orc: resolve")) {
 		for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-			const struct kdl_lfield *a = at(&hand, fields[i].off), *b = at(&dw, fields[i].off);
+			const struct kdl_field *a = at(&hand, fields[i].off), *b = at(&dw, fields[i].off);
 
 			KDL_CHECK(a->ok == b->ok && (!a->ok || (a->off == b->off && a->size == b->size)),
 				  "6.1-orc: hand table %s = DWARF (hand %d/%u/%u, dwarf %d/%u/%u)",
@@ -86,7 +100,7 @@ static void check_612(const char *v, bool lockdep, bool rt)
 
 	if (!di)
 		return;
-	if (kdl_test_ok(kdl_layout_locks_resolve(di, NULL, &dw), "%s: resolve", v)) {
+	if (kdl_test_ok(resolve_lk(di, NULL, &dw), "%s: resolve", v)) {
 		KDL_CHECK(dw.preempt_rt == rt, "%s: PREEMPT_RT %s", v, rt ? "on" : "off");
 		KDL_CHECK(dw.task.state.ok && dw.task.state.size == 4, "%s: task.__state is a u32", v);
 		KDL_CHECK(dw.task.pi_blocked_on.ok && dw.rt_mutex_waiter.lock.ok && dw.rt_mutex.owner.ok,
@@ -109,7 +123,7 @@ static void check_612(const char *v, bool lockdep, bool rt)
 				  dw.rwbase_rt.rtmutex.ok, "%s: rt-based mutex and rwsem", v);
 			kdl_layout_locks_synthetic(KDL_KGEN_6_12_RT, &hand);
 			for (size_t i = 0; i < sizeof(rtf) / sizeof(rtf[0]); i++) {
-				const struct kdl_lfield *a = at(&hand, rtf[i].off), *b = at(&dw, rtf[i].off);
+				const struct kdl_field *a = at(&hand, rtf[i].off), *b = at(&dw, rtf[i].off);
 
 				KDL_CHECK(a->ok && b->ok && a->off == b->off,
 					  "%s: hand RT table %s = DWARF (hand %u, dwarf %u)", v,
@@ -130,7 +144,7 @@ static void check_61_fp(void)
 
 	if (!di)
 		return;
-	if (kdl_test_ok(kdl_layout_locks_resolve(di, NULL, &dw), "6.1-fp: resolve")) {
+	if (kdl_test_ok(resolve_lk(di, NULL, &dw), "6.1-fp: resolve")) {
 		KDL_CHECK(dw.task.blocked_on.ok && dw.mutex.magic.ok,
 			  "6.1-fp: DEBUG_MUTEXES task->blocked_on and mutex.magic");
 		KDL_CHECK(dw.raw_spinlock.owner.ok && dw.raw_spinlock.magic.ok &&

@@ -10,7 +10,7 @@
 #include "core/analysis.h"
 #include "core/debuginfo/debuginfo.h"
 #include "core/target/dump.h"
-#include "core/debuginfo/layout_locks.h"
+#include "core/debuginfo/layout.h"
 #include "core/locks/names.h"
 #include "tests/lib/kdltest.h"
 
@@ -21,6 +21,7 @@ static void one(const char *variant)
 	struct kdl_analysis *an = NULL;
 	struct kdl_dump *d = NULL;
 	struct kdl_debuginfo *di = NULL;
+	static struct kdl_layout full;
 	struct kdl_layout_locks L;
 	struct kdl_model m;
 	struct kdl_lock l;
@@ -40,8 +41,9 @@ static void one(const char *variant)
 	    !kdl_test_ok(kdl_debuginfo_open(vml, &di), "%s: open vmlinux", variant))
 		goto out;
 	kdl_debuginfo_set_kaslr(di, am->dump.kaslr_offset);
-	if (!kdl_test_ok(kdl_layout_locks_resolve(di, kdl_dump_target(d), &L), "%s: layout", variant))
+	if (!kdl_test_ok(kdl_layout_resolve(di, kdl_dump_target(d), &full), "%s: layout", variant))
 		goto out;
+	L = full.lk;
 	m = *am; /* a shallow copy: the naming swaps its lock array for a moment */
 
 	if (kdl_debuginfo_symbol_addr(di, "runqueues", &rq) && L.per_cpu_offset_addr &&

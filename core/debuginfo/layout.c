@@ -1,10 +1,15 @@
-/* core/debuginfo/layout.c - resolve struct kdl_layout from DWARF. */
+/* core/debuginfo/layout.c - resolve the one layout table (struct kdl_layout) from DWARF. */
 #include "core/debuginfo/layout.h"
 
 #include <string.h>
 
 #include "core/debuginfo/debuginfo.h"
+#include "core/target/target.h"
 
+/* A member of a type ("struct x", or "var name" for a global's own type),
+ * possibly nested ("a.b", "a[0].b"); absent (all zero) when the DWARF lacks
+ * it. Its size is 0 when DWARF gives none (the lookup fails only with the
+ * offset's). */
 static void field(struct kdl_debuginfo *di, const char *type, const char *member,
 		  struct kdl_field *f)
 {
@@ -23,7 +28,7 @@ static void field(struct kdl_debuginfo *di, const char *type, const char *member
 	f->ok = true;
 }
 
-/* The first of two member names that exists. */
+/* The first of two spellings that exists (a member renamed across versions). */
 static void field2(struct kdl_debuginfo *di, const char *type, const char *m1, const char *m2,
 		   struct kdl_field *f)
 {
@@ -116,7 +121,184 @@ static void resolve_estacks(struct kdl_debuginfo *di, struct kdl_layout *L)
 	L->estacks.stksz = df.size;
 }
 
-struct kdl_error *kdl_layout_resolve(struct kdl_debuginfo *di, struct kdl_layout *out)
+/* The lock part: a kernel without struct mutex leaves it unresolved. */
+static void resolve_locks(struct kdl_debuginfo *di, struct kdl_target *t,
+			  struct kdl_layout_locks *out)
+{
+	struct kdl_layout_locks L;
+	const char *rtm;
+	int64_t v;
+	uint64_t a;
+	struct kdl_error *err;
+
+	memset(&L, 0, sizeof(L));
+	L.mutex.size = tsize(di, "struct mutex");
+	if (!L.mutex.size) {
+		*out = L;
+		return;
+	}
+
+	field(di, "struct mutex", "owner", &L.mutex.owner);
+	field(di, "struct mutex", "count", &L.mutex.count);
+	field(di, "struct mutex", "wait_list", &L.mutex.wait_list);
+	field(di, "struct mutex", "dep_map", &L.mutex.dep_map);
+	field(di, "struct mutex", "rtmutex", &L.mutex.rtmutex);
+	field(di, "struct mutex", "magic", &L.mutex.magic);
+	L.preempt_rt = L.mutex.rtmutex.ok;
+	L.mutex_owner_atomic = !L.mutex.count.ok;
+	field(di, "struct mutex_waiter", "list", &L.mutex_waiter.list);
+	field(di, "struct mutex_waiter", "task", &L.mutex_waiter.task);
+
+	L.rwsem.size = tsize(di, "struct rw_semaphore");
+	field(di, "struct rw_semaphore", "count", &L.rwsem.count);
+	field(di, "struct rw_semaphore", "owner", &L.rwsem.owner);
+	field(di, "struct rw_semaphore", "wait_list", &L.rwsem.wait_list);
+	field(di, "struct rw_semaphore", "dep_map", &L.rwsem.dep_map);
+	field(di, "struct rw_semaphore", "rwbase", &L.rwsem.rwbase);
+	field(di, "struct rwbase_rt", "readers", &L.rwbase_rt.readers);
+	field(di, "struct rwbase_rt", "rtmutex", &L.rwbase_rt.rtmutex);
+	if (L.rwsem.rwbase.ok)
+		L.rwsem_style = KDL_RWSEM_RT;
+	else if (kdl_debuginfo_has_member(di, "struct rw_semaphore", "owner.counter"))
+		L.rwsem_style = KDL_RWSEM_ATOMIC;
+	else
+		L.rwsem_style = KDL_RWSEM_XADD;
+	field(di, "struct rwsem_waiter", "list", &L.rwsem_waiter.list);
+	field(di, "struct rwsem_waiter", "task", &L.rwsem_waiter.task);
+	field(di, "struct rwsem_waiter", "type", &L.rwsem_waiter.type);
+
+	field(di, "struct semaphore", "count", &L.semaphore.count);
+	field(di, "struct semaphore", "wait_list", &L.semaphore.wait_list);
+	field(di, "struct semaphore_waiter", "list", &L.semaphore_waiter.list);
+	field(di, "struct semaphore_waiter", "task", &L.semaphore_waiter.task);
+
+	rtm = tsize(di, "struct rt_mutex_base") ? "struct rt_mutex_base" : "struct rt_mutex";
+	field(di, rtm, "owner", &L.rt_mutex.owner);
+	field(di, rtm, "waiters", &L.rt_mutex.waiters);
+	field(di, "struct rt_mutex_waiter", "task", &L.rt_mutex_waiter.task);
+	field(di, "struct rt_mutex_waiter", "lock", &L.rt_mutex_waiter.lock);
+
+	field(di, "struct completion", "done", &L.completion.done);
+	field(di, "struct completion", "wait", &L.completion.wait);
+	L.completion_swait = tsize(di, "struct swait_queue_head") != 0 &&
+			     kdl_debuginfo_has_member(di, "struct completion", "wait.task_list");
+	field(di, "struct swait_queue_head", "task_list", &L.swait_head.task_list);
+	field(di, "struct swait_queue", "task", &L.swait.task);
+	field(di, "struct swait_queue", "task_list", &L.swait.task_list);
+	field2(di, "struct wait_queue_head", "head", "task_list", &L.wq_head.head);
+	field(di, "struct wait_queue_entry", "private", &L.wq_entry.private_);
+	field(di, "struct wait_queue_entry", "func", &L.wq_entry.func);
+	field(di, "struct wait_queue_entry", "entry", &L.wq_entry.entry);
+
+	field(di, "struct work_struct", "data", &L.work.data);
+	field(di, "struct work_struct", "entry", &L.work.entry);
+	field(di, "struct work_struct", "func", &L.work.func);
+	field(di, "struct wq_barrier", "work", &L.wq_barrier.work);
+	field(di, "struct wq_barrier", "done", &L.wq_barrier.done);
+	field(di, "struct wq_barrier", "task", &L.wq_barrier.task);
+	field(di, "struct worker", "current_work", &L.worker.current_work);
+	field(di, "struct worker", "current_func", &L.worker.current_func);
+	field(di, "struct worker", "scheduled", &L.worker.scheduled);
+	field(di, "struct worker", "task", &L.worker.task);
+	field(di, "struct kthread", "data", &L.kthread.data);
+
+	field(di, "struct percpu_rw_semaphore", "waiters", &L.percpu_rwsem.waiters);
+	field(di, "struct percpu_rw_semaphore", "writer", &L.percpu_rwsem.writer);
+	field(di, "struct percpu_rw_semaphore", "block", &L.percpu_rwsem.block);
+	field(di, "struct rcuwait", "task", &L.rcuwait.task);
+
+	field(di, "struct raw_spinlock", "raw_lock", &L.raw_spinlock.raw_lock);
+	field(di, "struct raw_spinlock", "magic", &L.raw_spinlock.magic);
+	field(di, "struct raw_spinlock", "owner", &L.raw_spinlock.owner);
+	field(di, "struct raw_spinlock", "owner_cpu", &L.raw_spinlock.owner_cpu);
+	field(di, "struct raw_spinlock", "dep_map", &L.raw_spinlock.dep_map);
+	field(di, "rwlock_t", "raw_lock", &L.rwlock.raw_lock);
+	field(di, "rwlock_t", "magic", &L.rwlock.magic);
+	field(di, "rwlock_t", "owner", &L.rwlock.owner);
+	field(di, "rwlock_t", "owner_cpu", &L.rwlock.owner_cpu);
+	field(di, "rwlock_t", "dep_map", &L.rwlock.dep_map);
+	field(di, "struct qrwlock", "cnts", &L.qrwlock.cnts);
+	field(di, "struct qrwlock", "wait_lock", &L.qrwlock.wait_lock);
+
+	field2(di, "struct task_struct", "__state", "state", &L.task.state);
+	field(di, "struct task_struct", "pi_blocked_on", &L.task.pi_blocked_on);
+	field(di, "struct task_struct", "blocked_on", &L.task.blocked_on);
+	field(di, "struct task_struct", "blocker", &L.task.blocker);
+	field(di, "struct task_struct", "blocker_mutex", &L.task.blocker_mutex);
+	field(di, "struct task_struct", "held_locks", &L.task.held_locks);
+	field(di, "struct task_struct", "lockdep_depth", &L.task.lockdep_depth);
+	field(di, "struct task_struct", "mm", &L.task.mm);
+	field(di, "struct task_struct", "stack", &L.task.stack);
+	field(di, "struct task_struct", "worker_private", &L.task.worker_private);
+	field(di, "struct task_struct", "flags", &L.task.flags);
+	field(di, "struct task_struct", "exit_state", &L.task.exit_state);
+	field(di, "struct task_struct", "pid", &L.task.pid);
+	field(di, "struct task_struct", "comm", &L.task.comm);
+	L.held_lock.size = tsize(di, "struct held_lock");
+	field(di, "struct held_lock", "instance", &L.held_lock.instance);
+	field(di, "struct held_lock", "class_idx", &L.held_lock.class_idx);
+	field(di, "struct lockdep_map", "name", &L.lockdep_map.name);
+	field(di, "struct lockdep_map", "wait_type_inner", &L.lockdep_map.wait_type_inner);
+	L.ld_wait_spin = L.ld_wait_config = L.ld_wait_sleep = -1;
+	if (!(err = kdl_debuginfo_enum_value(di, "LD_WAIT_SPIN", &v)))
+		L.ld_wait_spin = v;
+	kdl_error_destroy(err);
+	if (!(err = kdl_debuginfo_enum_value(di, "LD_WAIT_CONFIG", &v)))
+		L.ld_wait_config = v;
+	kdl_error_destroy(err);
+	if (!(err = kdl_debuginfo_enum_value(di, "LD_WAIT_SLEEP", &v)))
+		L.ld_wait_sleep = v;
+	kdl_error_destroy(err);
+
+	field2(di, "struct mm_struct", "mmap_lock", "mmap_sem", &L.mm.mmap_lock);
+	field(di, "struct super_block", "s_umount", &L.sb.s_umount);
+	field(di, "struct super_block", "s_type", &L.sb.s_type);
+	field(di, "struct super_block", "s_id", &L.sb.s_id);
+	field(di, "struct file_system_type", "name", &L.fstype.name);
+
+	L.page.size = tsize(di, "struct page");
+	field(di, "struct page", "flags", &L.page.flags);
+	field(di, "struct page", "compound_head", &L.page.compound_head);
+	field(di, "struct page", "slab_cache", &L.page.slab_cache);
+	field(di, "struct slab", "slab_cache", &L.slab.slab_cache);
+	field(di, "struct kmem_cache", "name", &L.kmem_cache.name);
+	field(di, "struct kmem_cache", "size", &L.kmem_cache.size);
+	field(di, "struct kmem_cache", "object_size", &L.kmem_cache.object_size);
+	field(di, "struct kmem_cache", "red_left_pad", &L.kmem_cache.red_left_pad);
+
+	L.debug_locks_addr = sym(di, "debug_locks");
+	L.per_cpu_offset_addr = sym(di, "__per_cpu_offset");
+	L.per_cpu_start = sym(di, "__per_cpu_start");
+	L.per_cpu_end = sym(di, "__per_cpu_end");
+	/* Without KASLR of the memory layout these are constants. */
+	L.page_offset_base = 0xffff888000000000ULL;
+	L.vmemmap_base = 0xffffea0000000000ULL;
+	if (t && (a = sym(di, "page_offset_base")))
+		kdl_target_peek_u64(t, a, &L.page_offset_base);
+	if (t && (a = sym(di, "vmemmap_base")))
+		kdl_target_peek_u64(t, a, &L.vmemmap_base);
+	{
+		struct kdl_symbol ms;
+
+		L.mem_section_size = tsize(di, "struct mem_section");
+		if (L.mem_section_size && kdl_debuginfo_symbol_addr(di, "mem_section", &a) &&
+		    kdl_debuginfo_symbol_at(di, a, &ms)) {
+			L.mem_section_addr = a;
+			L.mem_section_extreme = ms.size == 8;
+		}
+	}
+	L.pg_slab_bit = -1;
+	err = kdl_debuginfo_enum_value(di, "PG_slab", &v);
+	if (!err)
+		L.pg_slab_bit = v;
+	kdl_error_destroy(err);
+
+	L.resolved = true;
+	*out = L;
+}
+
+struct kdl_error *kdl_layout_resolve(struct kdl_debuginfo *di, struct kdl_target *t,
+				     struct kdl_layout *out)
 {
 	const char *ts = "struct task_struct";
 	struct kdl_layout L;
@@ -183,6 +365,7 @@ struct kdl_error *kdl_layout_resolve(struct kdl_debuginfo *di, struct kdl_layout
 	L.jiffies = sym(di, "jiffies_64");
 	if (!L.jiffies)
 		L.jiffies = sym(di, "jiffies");
+	resolve_locks(di, t, &L.lk);
 	*out = L;
 	return NULL;
 }

@@ -32,7 +32,7 @@ bool kdl_lk_u32(struct kdl_lk *s, uint64_t addr, uint32_t *v)
 	return true;
 }
 
-bool kdl_lk_field(struct kdl_lk *s, uint64_t base, const struct kdl_lfield *f, uint64_t *v)
+bool kdl_lk_field(struct kdl_lk *s, uint64_t base, const struct kdl_field *f, uint64_t *v)
 {
 	unsigned char b[8] = { 0 };
 	size_t n;
@@ -421,7 +421,6 @@ static void debug_dump(struct kdl_lk *s, const struct kdl_error *err)
 struct kdl_error *kdl_locks_analyse(struct kdl_locks_ctx *ctx, struct kdl_model *m)
 {
 	struct kdl_lk s;
-	struct kdl_layout_locks Lbuf;
 	struct kdl_error *err = NULL;
 	struct kdl_lk_coderef *cache = NULL;
 	size_t ncache = 0, nt;
@@ -433,16 +432,12 @@ struct kdl_error *kdl_locks_analyse(struct kdl_locks_ctx *ctx, struct kdl_model 
 	s.m = m;
 	s.t = ctx->target;
 	s.tsize = ctx->thread_size ? ctx->thread_size : 16384;
-	if (ctx->layout) {
-		s.L = ctx->layout;
-	} else {
-		if (!ctx->di)
-			return kdl_error_create(KDL_ERR_INTERNAL, "lock analysis: no layout");
-		err = kdl_layout_locks_resolve(ctx->di, ctx->target, &Lbuf);
-		if (err)
-			return kdl_error_wrap(err, "lock analysis");
-		s.L = &Lbuf;
-	}
+	if (!ctx->layout)
+		return kdl_error_create(KDL_ERR_INTERNAL, "lock analysis: no layout");
+	if (!ctx->layout->resolved)
+		return kdl_error_wrap(kdl_error_create(KDL_ERR_VMLINUX, "no struct mutex in the "
+						       "debug info"), "lock analysis");
+	s.L = ctx->layout;
 	nt = m->ntasks;
 	s.taddr = calloc(nt + 1, sizeof(*s.taddr));
 	s.stacks = calloc(nt + 1, sizeof(*s.stacks));

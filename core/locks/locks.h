@@ -6,7 +6,7 @@
  *
  * Inside: core/locks/locks.c (registry, entry point), core/locks/locks_waits.c (waits-on),
  * core/locks/locks_owners.c (holders and inference), core/locks/names.c (display names),
- * core/graph/graph.c (cycles, findings), all offsets from core/debuginfo/layout_locks.h.
+ * core/graph/graph.c (cycles, findings), all offsets from core/debuginfo/layout.h.
  * KDL_DEBUG_LOCKS=1 in the environment prints what the analysis saw on stderr.
  *
  * HOW core/analysis.c CALLS IT (contract with the core engineer):
@@ -38,7 +38,7 @@
 #include <stdint.h>
 
 #include "core/base/error.h"
-#include "core/debuginfo/layout_locks.h"
+#include "core/debuginfo/layout.h"
 #include "core/base/model.h"
 #include "core/target/target.h"
 #include "core/base/regs.h"
@@ -55,7 +55,8 @@ struct kdl_locks_ctx {
 	struct kdl_target *target;          /* required */
 	struct kdl_debuginfo *di;           /* NULL in synthetic tests: names fall
 	                                       back to addresses and stacks */
-	const struct kdl_layout_locks *layout; /* NULL: resolved here from di */
+	const struct kdl_layout_locks *layout; /* required: the `lk` part of the
+	                                          one layout table */
 	uint64_t thread_size;               /* task stack size; 0 means 16 KiB */
 	const struct kdl_locks_cpu_raw *cpus; /* indexed like model->cpus; may be NULL */
 	size_t ncpus;

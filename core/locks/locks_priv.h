@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/debuginfo/layout_locks.h"
+#include "core/debuginfo/layout.h"
 #include "core/locks/locks.h"
 #include "core/base/model.h"
 #include "core/target/target.h"
@@ -84,7 +84,7 @@ int kdl_lk_stack_of(const struct kdl_lk *s, uint64_t addr);
 bool kdl_lk_u64(struct kdl_lk *s, uint64_t addr, uint64_t *v);
 bool kdl_lk_u32(struct kdl_lk *s, uint64_t addr, uint32_t *v);
 /* Read a field of `size` bytes (1, 2, 4 or 8) zero-extended. */
-bool kdl_lk_field(struct kdl_lk *s, uint64_t base, const struct kdl_lfield *f, uint64_t *v);
+bool kdl_lk_field(struct kdl_lk *s, uint64_t base, const struct kdl_field *f, uint64_t *v);
 /* Read a NUL-terminated string of at most len-1 bytes and sanitise it. */
 bool kdl_lk_string(struct kdl_lk *s, uint64_t addr, char *buf, size_t len);
 void kdl_lk_sanitise(char *buf);

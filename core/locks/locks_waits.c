@@ -239,8 +239,8 @@ struct wrec {
 	bool ok;
 };
 
-static struct wrec mkrec(const struct kdl_lfield *list, const struct kdl_lfield *task,
-			 const struct kdl_lfield *head1, const struct kdl_lfield *head2)
+static struct wrec mkrec(const struct kdl_field *list, const struct kdl_field *task,
+			 const struct kdl_field *head1, const struct kdl_field *head2)
 {
 	struct wrec w = { 0, 0, 0, false };
 

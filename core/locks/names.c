@@ -316,7 +316,7 @@ static uint64_t pfn_to_page(struct kdl_lk *s, uint64_t pfn, uint64_t *map)
 static bool name_slab(struct kdl_lk *s, struct kdl_lock *l, int li)
 {
 	const struct kdl_layout_locks *L = s->L;
-	const struct kdl_lfield *sc = L->slab.slab_cache.ok ? &L->slab.slab_cache
+	const struct kdl_field *sc = L->slab.slab_cache.ok ? &L->slab.slab_cache
 							    : &L->page.slab_cache;
 	uint64_t a = l->address, pfn, page, head, cache, np, size, osize, pad = 0, base, idx, obj;
 	uint64_t flags, map;
@@ -415,7 +415,7 @@ static void name_work(struct kdl_lk *s, struct kdl_lock *l)
 static bool lockdep_class(struct kdl_lk *s, const struct kdl_lock *l, char *buf, size_t len)
 {
 	const struct kdl_layout_locks *L = s->L;
-	const struct kdl_lfield *dm = NULL;
+	const struct kdl_field *dm = NULL;
 	uint64_t np;
 
 	switch (l->kind) {

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "core/base/error.h"
-#include "core/debuginfo/layout_locks.h"
+#include "core/debuginfo/layout.h"
 #include "core/base/model.h"
 #include "core/target/target.h"
 
