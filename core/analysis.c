@@ -463,7 +463,7 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 	err = kdl_kernel_set_task_stacks(an->kernel, m->tasks, m->ntasks);
 	if (err)
 		return err;
-	err = kdl_unwinder_create(an->target, an->di, kdl_kernel_classify_stack,
+	err = kdl_unwinder_create(an->target, an->di, &an->layout, kdl_kernel_classify_stack,
 				  an->kernel, &an->unwinder);
 	if (err) {
 		/* no unwinder: tasks and locks still work, traces are empty */

@@ -121,6 +121,51 @@ static void resolve_estacks(struct kdl_debuginfo *di, struct kdl_layout *L)
 	L->estacks.stksz = df.size;
 }
 
+/* struct module and its parts: module list, kallsyms, sysfs sections, ORC. */
+static void resolve_modules(struct kdl_debuginfo *di, struct kdl_layout *L)
+{
+	const char *m = "struct module", *ks = "struct mod_kallsyms";
+
+	field(di, m, "list", &L->module.list);
+	field(di, m, "name", &L->module.name);
+	field(di, m, "kallsyms", &L->module.kallsyms);
+	field(di, m, "sect_attrs", &L->module.sect_attrs);
+	field(di, m, "arch.orc_unwind_ip", &L->module.orc_unwind_ip);
+	field(di, m, "arch.orc_unwind", &L->module.orc_unwind);
+	field(di, m, "arch.num_orcs", &L->module.num_orcs);
+	field(di, m, "mem", &L->module.mem);
+	field(di, m, "mem[0].base", &L->module.mem_text_base);
+	field(di, m, "mem[0].size", &L->module.mem_text_size);
+	field(di, m, "core_layout.base", &L->module.core_base);
+	field(di, m, "core_layout.text_size", &L->module.core_text_size);
+	field(di, ks, "symtab", &L->mod_kallsyms.symtab);
+	field(di, ks, "num_symtab", &L->mod_kallsyms.num_symtab);
+	field(di, ks, "strtab", &L->mod_kallsyms.strtab);
+	field(di, ks, "typetab", &L->mod_kallsyms.typetab);
+	field(di, "struct module_sect_attrs", "nsections", &L->sect_attrs.nsections);
+	field(di, "struct module_sect_attrs", "attrs", &L->sect_attrs.attrs);
+	field(di, "struct module_sect_attr", "address", &L->sect_attr.address);
+	field(di, "struct module_sect_attr", "battr.attr.name", &L->sect_attr.name);
+	L->sect_attr.size = tsize(di, "struct module_sect_attr");
+}
+
+/* What the unwinder and the kernel's identity read. */
+static void resolve_misc(struct kdl_debuginfo *di, struct kdl_layout *L)
+{
+	const char *itf = "struct inactive_task_frame", *uts = "struct uts_namespace";
+
+	field(di, itf, "bp", &L->unwind.itf_bp);
+	field(di, itf, "ret_addr", &L->unwind.itf_ret);
+	L->unwind.itf_size = tsize(di, itf);
+	L->unwind.pt_regs_size = tsize(di, "struct pt_regs");
+	field(di, uts, "name.sysname", &L->uts.sysname);
+	field(di, uts, "name.nodename", &L->uts.nodename);
+	field(di, uts, "name.release", &L->uts.release);
+	field(di, uts, "name.version", &L->uts.version);
+	field(di, uts, "name.machine", &L->uts.machine);
+	field(di, uts, "name.domainname", &L->uts.domainname);
+}
+
 /* The lock part: a kernel without struct mutex leaves it unresolved. */
 static void resolve_locks(struct kdl_debuginfo *di, struct kdl_target *t,
 			  struct kdl_layout_locks *out)
@@ -344,6 +389,8 @@ struct kdl_error *kdl_layout_resolve(struct kdl_debuginfo *di, struct kdl_target
 	resolve_estacks(di, &L);
 	resolve_prb(di, &L);
 	field(di, "var tk_core", "timekeeper.xtime_sec", &L.tk_xtime_sec);
+	resolve_modules(di, &L);
+	resolve_misc(di, &L);
 
 	L.thread_size = tsize(di, "union thread_union");
 	if (!L.thread_size)
@@ -365,6 +412,7 @@ struct kdl_error *kdl_layout_resolve(struct kdl_debuginfo *di, struct kdl_target
 	L.jiffies = sym(di, "jiffies_64");
 	if (!L.jiffies)
 		L.jiffies = sym(di, "jiffies");
+	L.modules = sym(di, "modules");
 	resolve_locks(di, t, &L.lk);
 	*out = L;
 	return NULL;

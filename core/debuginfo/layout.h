@@ -1,15 +1,16 @@
 /* core/debuginfo/layout.h - the ONE layout table: every kernel structure offset
- * that the decoders read (tasks, CPUs, run queues, stacks, printk ring buffer
- * and the lock primitives), resolved once from DWARF by kdl_layout_resolve().
+ * that the decoders read (tasks, CPUs, run queues, stacks, printk ring buffer,
+ * modules, the unwinder's frames and the lock primitives), resolved once from
+ * DWARF by kdl_layout_resolve().
  *
  * Each field says whether the running kernel has it (`ok`), so code handles
  * version differences by testing presence (e.g. task.state vs task.__state,
- * signal->thread_head vs task->thread_group), never by comparing version
- * numbers. The lock part is a named sub-struct (struct kdl_layout_locks,
- * member `lk`) so that the lock decoders keep a pointer to just their part;
- * tests fill it by hand to emulate older or newer kernels over a synthetic
- * target (kdl_layout_locks_synthetic(), in layout_synth.c), and fill the
- * rest of the table by hand too.
+ * signal->thread_head vs task->thread_group, module mem[] vs core_layout),
+ * never by comparing version numbers. The lock part is a named sub-struct
+ * (struct kdl_layout_locks, member `lk`) so that the lock decoders keep a
+ * pointer to just their part; tests fill it by hand to emulate older or
+ * newer kernels over a synthetic target (kdl_layout_locks_synthetic(), in
+ * layout_synth.c), and fill the rest of the table by hand too.
  *
  * Ownership: plain data owned by whoever declared it; nothing in it is
  * allocated.
@@ -151,6 +152,32 @@ struct kdl_layout {
 	/* timekeeping for the crash time (tk_core.timekeeper.xtime_sec) */
 	struct kdl_field tk_xtime_sec; /* offset from &tk_core */
 
+	/* struct uts_namespace: name.sysname, name.release, ... */
+	struct { struct kdl_field sysname, nodename, release, version, machine, domainname; } uts;
+
+	/* struct module: the module list walk, module kallsyms, sysfs section
+	 * addresses (module DWARF) and the modules' ORC tables */
+	struct {
+		struct kdl_field list, name, kallsyms, sect_attrs;
+		struct kdl_field orc_unwind_ip, orc_unwind, num_orcs; /* arch.* (ORC kernels) */
+		struct kdl_field mem;                          /* 6.4+: mem[MOD_TEXT] */
+		struct kdl_field mem_text_base, mem_text_size; /* mem[0].base, mem[0].size */
+		struct kdl_field core_base, core_text_size;    /* core_layout.base, .text_size */
+	} module;
+	struct { struct kdl_field symtab, num_symtab, strtab, typetab; } mod_kallsyms;
+	struct { struct kdl_field nsections, attrs; } sect_attrs; /* module_sect_attrs */
+	/* struct module_sect_attr; name is battr.attr.name; size 0 when absent */
+	struct { struct kdl_field address, name; uint32_t size; } sect_attr;
+
+	/* what the unwinder reads: struct inactive_task_frame (bp, ret_addr and
+	 * its size, 0 when absent) and sizeof(struct pt_regs) (0 when absent:
+	 * the unwinder's default) */
+	struct {
+		struct kdl_field itf_bp, itf_ret;
+		uint32_t itf_size;
+		uint32_t pt_regs_size;
+	} unwind;
+
 	uint32_t thread_size;    /* task stack size (union thread_union) */
 	uint32_t irq_stack_size; /* hardirq stack size */
 
@@ -164,6 +191,7 @@ struct kdl_layout {
 	uint64_t prb_ptr;            /* &prb (holds a pointer to the ring buffer) */
 	uint64_t tk_core;
 	uint64_t jiffies;
+	uint64_t modules;            /* &modules, the head of the module list */
 
 	/* the lock primitives (core/locks reads only this part) */
 	struct kdl_layout_locks lk;

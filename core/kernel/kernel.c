@@ -1,6 +1,7 @@
 /* core/kernel/kernel.c - tasks, CPUs, stacks, module symbols and the kernel log. */
 #include "core/kernel/kernel.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -623,23 +624,18 @@ typedef struct kdl_error *(*module_visit_fn)(struct kdl_kernel *k, uint64_t mod,
 static struct kdl_error *for_each_module(struct kdl_kernel *k, module_visit_fn visit, void *arg,
 					 size_t *nmods, bool *looped)
 {
-	struct kdl_debuginfo *di = k->di;
-	uint64_t head, node, off_list, off_name, name_size = 56, mark;
+	const struct kdl_layout *L = k->L;
+	uint64_t head = L->modules, node, off_list, off_name, name_size, mark;
 	size_t lap = 0, pow = 1;
 	struct kdl_error *err;
 
 	*nmods = 0;
 	*looped = false;
-	if (!kdl_debuginfo_symbol_addr(di, "modules", &head))
+	if (!head || !L->module.list.ok || !L->module.name.ok)
 		return NULL;
-	err = kdl_debuginfo_member_offset(di, "struct module", "list", &off_list);
-	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct module", "name", &off_name);
-	if (err) {
-		kdl_error_destroy(err);
-		return NULL;
-	}
-	kdl_error_destroy(kdl_debuginfo_member_size(di, "struct module", "name", &name_size));
+	off_list = L->module.list.off;
+	off_name = L->module.name.off;
+	name_size = L->module.name.size;
 	if (name_size > 128)
 		name_size = 128;
 	if (!rd64(k, head, &node))
@@ -670,21 +666,20 @@ static struct kdl_error *for_each_module(struct kdl_kernel *k, module_visit_fn v
 	return NULL;
 }
 
-struct modsym_offsets {
-	uint64_t kallsyms, symtab, num, strtab, typetab;
-};
-
 static struct kdl_error *add_module_symbols(struct kdl_kernel *k, uint64_t mod, const char *name,
 					    void *arg)
 {
-	const struct modsym_offsets *o = arg;
+	const struct kdl_layout *L = k->L;
 	uint64_t ks, symtab, strtab, typetab;
 	uint32_t num = 0;
 	struct kdl_error *err;
 
-	if (!rd64(k, mod + o->kallsyms, &ks) || !kernel_ptr(ks) ||
-	    !rd64(k, ks + o->symtab, &symtab) || !rd64(k, ks + o->strtab, &strtab) ||
-	    !rd64(k, ks + o->typetab, &typetab) || !rd32(k, ks + o->num, &num))
+	(void)arg;
+	if (!rd64(k, mod + L->module.kallsyms.off, &ks) || !kernel_ptr(ks) ||
+	    !rd64(k, ks + L->mod_kallsyms.symtab.off, &symtab) ||
+	    !rd64(k, ks + L->mod_kallsyms.strtab.off, &strtab) ||
+	    !rd64(k, ks + L->mod_kallsyms.typetab.off, &typetab) ||
+	    !rd32(k, ks + L->mod_kallsyms.num_symtab.off, &num))
 		return NULL;
 	if (num > MAX_MOD_SYMS)
 		num = MAX_MOD_SYMS;
@@ -732,35 +727,23 @@ static struct kdl_error *add_module_symbols(struct kdl_kernel *k, uint64_t mod, 
 
 struct kdl_error *kdl_kernel_load_module_symbols(struct kdl_kernel *k, size_t *nmodules)
 {
-	struct kdl_debuginfo *di = k->di;
-	struct modsym_offsets o;
+	const struct kdl_layout *L = k->L;
 	struct kdl_error *err;
 	bool looped;
 
 	*nmodules = 0;
-	err = kdl_debuginfo_member_offset(di, "struct module", "kallsyms", &o.kallsyms);
-	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct mod_kallsyms", "symtab", &o.symtab);
-	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct mod_kallsyms", "num_symtab", &o.num);
-	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct mod_kallsyms", "strtab", &o.strtab);
-	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct mod_kallsyms", "typetab", &o.typetab);
-	if (err) {
-		/* no module support in this kernel */
-		kdl_error_destroy(err);
-		return NULL;
-	}
-	err = for_each_module(k, add_module_symbols, &o, nmodules, &looped);
+	if (!L->module.kallsyms.ok || !L->mod_kallsyms.symtab.ok ||
+	    !L->mod_kallsyms.num_symtab.ok || !L->mod_kallsyms.strtab.ok ||
+	    !L->mod_kallsyms.typetab.ok)
+		return NULL; /* no module support in this kernel */
+	err = for_each_module(k, add_module_symbols, NULL, nmodules, &looped);
 	if (!err && looped)
 		/* a looping list would have added the same symbols MAX_MODULES times */
 		err = kdl_error_create(KDL_ERR_CORRUPT, "module list loops");
 	return err;
 }
 
-struct modsect_offsets {
-	uint64_t sa, nsec, attrs, addr, aname, attr_size;
+struct modsect_walk {
 	const char *dir;
 	size_t loaded;
 };
@@ -768,7 +751,8 @@ struct modsect_offsets {
 static struct kdl_error *load_module_dwarf(struct kdl_kernel *k, uint64_t mod, const char *name,
 					   void *arg)
 {
-	struct modsect_offsets *o = arg;
+	struct modsect_walk *o = arg;
+	const struct kdl_layout *L = k->L;
 	struct kdl_module_section secs[128];
 	char secnames[128][64];
 	uint64_t sa;
@@ -776,13 +760,15 @@ static struct kdl_error *load_module_dwarf(struct kdl_kernel *k, uint64_t mod, c
 	size_t n = 0;
 	struct kdl_error *err;
 
-	if (!rd64(k, mod + o->sa, &sa) || !kernel_ptr(sa) || !rd32(k, sa + o->nsec, &nsec))
+	if (!rd64(k, mod + L->module.sect_attrs.off, &sa) || !kernel_ptr(sa) ||
+	    !rd32(k, sa + L->sect_attrs.nsections.off, &nsec))
 		return NULL;
 	for (uint32_t i = 0; i < nsec && n < 128; i++) {
-		uint64_t a = sa + o->attrs + i * o->attr_size, addr, np;
+		uint64_t a = sa + L->sect_attrs.attrs.off + (uint64_t)i * L->sect_attr.size, addr, np;
 		char sn[64];
 
-		if (!rd64(k, a + o->addr, &addr) || !rd64(k, a + o->aname, &np))
+		if (!rd64(k, a + L->sect_attr.address.off, &addr) ||
+		    !rd64(k, a + L->sect_attr.name.off, &np))
 			continue;
 		err = kdl_target_read(k->t, np, sn, sizeof(sn));
 		if (err) {
@@ -807,8 +793,8 @@ static struct kdl_error *load_module_dwarf(struct kdl_kernel *k, uint64_t mod, c
 struct kdl_error *kdl_kernel_load_module_dwarf(struct kdl_kernel *k, const char *dir,
 					       size_t *nloaded)
 {
-	struct kdl_debuginfo *di = k->di;
-	struct modsect_offsets o = { .dir = dir };
+	const struct kdl_layout *L = k->L;
+	struct modsect_walk o = { .dir = dir };
 	struct kdl_error *err;
 	size_t nmods;
 	bool looped;
@@ -816,24 +802,9 @@ struct kdl_error *kdl_kernel_load_module_dwarf(struct kdl_kernel *k, const char 
 	*nloaded = 0;
 	if (!dir)
 		return NULL;
-	err = kdl_debuginfo_member_offset(di, "struct module", "sect_attrs", &o.sa);
-	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct module_sect_attrs", "nsections",
-						  &o.nsec);
-	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct module_sect_attrs", "attrs", &o.attrs);
-	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct module_sect_attr", "address", &o.addr);
-	if (!err)
-		err = kdl_debuginfo_member_offset(di, "struct module_sect_attr", "battr.attr.name",
-						  &o.aname);
-	if (!err)
-		err = kdl_debuginfo_type_size(di, "struct module_sect_attr", &o.attr_size);
-	if (err) {
-		/* no sysfs section attributes in this kernel: no module DWARF */
-		kdl_error_destroy(err);
-		return NULL;
-	}
+	if (!L->module.sect_attrs.ok || !L->sect_attrs.nsections.ok || !L->sect_attrs.attrs.ok ||
+	    !L->sect_attr.address.ok || !L->sect_attr.name.ok || !L->sect_attr.size)
+		return NULL; /* no sysfs section attributes in this kernel: no module DWARF */
 	err = for_each_module(k, load_module_dwarf, &o, &nmods, &looped);
 	*nloaded = o.loaded;
 	return err;
@@ -962,25 +933,40 @@ struct kdl_error *kdl_kernel_read_log(struct kdl_kernel *k, char **text, size_t 
 	return NULL;
 }
 
+/* The layout field of init_uts_ns.name.<field>, NULL for an unknown name. */
+static const struct kdl_field *uts_field(const struct kdl_layout *L, const char *field)
+{
+	static const struct { const char *name; size_t off; } names[] = {
+		{ "sysname", offsetof(struct kdl_layout, uts.sysname) },
+		{ "nodename", offsetof(struct kdl_layout, uts.nodename) },
+		{ "release", offsetof(struct kdl_layout, uts.release) },
+		{ "version", offsetof(struct kdl_layout, uts.version) },
+		{ "machine", offsetof(struct kdl_layout, uts.machine) },
+		{ "domainname", offsetof(struct kdl_layout, uts.domainname) },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(names[i].name, field))
+			return (const struct kdl_field *)((const char *)L + names[i].off);
+	return NULL;
+}
+
 bool kdl_kernel_uts(struct kdl_kernel *k, const char *field, char *buf, size_t len)
 {
-	char member[64], raw[65];
-	uint64_t base, off, size;
+	const struct kdl_field *f;
+	char raw[65];
+	uint64_t base, size;
 	struct kdl_error *err;
 
 	if (!k->di || !len || !kdl_debuginfo_symbol_addr(k->di, "init_uts_ns", &base))
 		return false;
-	snprintf(member, sizeof(member), "name.%s", field);
-	err = kdl_debuginfo_member_offset(k->di, "struct uts_namespace", member, &off);
-	if (!err)
-		err = kdl_debuginfo_member_size(k->di, "struct uts_namespace", member, &size);
-	if (err) {
-		kdl_error_destroy(err);
+	f = uts_field(k->L, field);
+	if (!f || !f->ok)
 		return false;
-	}
+	size = f->size;
 	if (size > sizeof(raw) - 1)
 		size = sizeof(raw) - 1;
-	err = kdl_target_read(k->t, base + off, raw, size);
+	err = kdl_target_read(k->t, base + f->off, raw, size);
 	if (err) {
 		kdl_error_destroy(err);
 		return false;

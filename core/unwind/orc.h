@@ -22,6 +22,7 @@
 #include "core/target/target.h"
 
 struct kdl_debuginfo;
+struct kdl_layout;
 struct kdl_orc;
 
 /* Base registers (same numbers in both formats). */
@@ -64,9 +65,10 @@ void kdl_orc_decode(enum kdl_orc_format fmt, const uint8_t raw[6], struct kdl_or
 
 /* Load vmlinux ORC (core/unwind/orc_load.c). *out is NULL (and no error) when the vmlinux has no ORC
  * tables (a frame-pointer kernel). t may be NULL (then no module lookups);
- * t and di are borrowed and must outlive the tables. */
+ * module tables are found with the struct module offsets of L. t, di and L
+ * are borrowed and must outlive the tables. */
 struct kdl_error *kdl_orc_load(struct kdl_target *t, struct kdl_debuginfo *di,
-			       struct kdl_orc **out);
+			       const struct kdl_layout *L, struct kdl_orc **out);
 
 /* Build tables from raw data (for tests): ips are link-time absolute
  * addresses (unsorted is fine), raw holds n 6-byte entries; kaslr is added

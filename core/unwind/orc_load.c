@@ -5,41 +5,40 @@
 #include <stdlib.h>
 
 #include "core/debuginfo/debuginfo.h"
+#include "core/debuginfo/layout.h"
 #include "core/unwind/orc.h"
 
 #define ORC_MAX_ENTRIES (4u << 20)
 #define ORC_MAX_MODULES 1024
 
-static bool member_off(struct kdl_debuginfo *di, const char *member, uint64_t *off)
-{
-	struct kdl_error *err = kdl_debuginfo_member_offset(di, "struct module", member, off);
-
-	if (!err)
-		return true;
-	kdl_error_destroy(err);
-	return false;
-}
-
 /* Walk the dump's module list once and record each module's text range and
  * ORC table pointers. Failures leave the list short; they are not errors. */
 static void scan_modules(void *arg, struct kdl_orc *orc)
 {
-	struct kdl_debuginfo *di = arg;
+	const struct kdl_layout *L = arg;
 	struct kdl_target *t = kdl_orc_target(orc);
-	uint64_t head, o_list, o_ip, o_ent, o_num, o_base, o_size, node;
+	uint64_t head = L->modules, o_list, o_ip, o_ent, o_num, o_base, o_size, node;
 	size_t count = 0;
 
-	if (!t || !kdl_debuginfo_symbol_addr(di, "modules", &head))
+	if (!t || !head)
 		return;
-	if (!member_off(di, "list", &o_list) || !member_off(di, "arch.orc_unwind_ip", &o_ip) ||
-	    !member_off(di, "arch.orc_unwind", &o_ent) || !member_off(di, "arch.num_orcs", &o_num))
+	if (!L->module.list.ok || !L->module.orc_unwind_ip.ok || !L->module.orc_unwind.ok ||
+	    !L->module.num_orcs.ok)
 		return;
-	if (kdl_debuginfo_has_member(di, "struct module", "mem")) {
+	o_list = L->module.list.off;
+	o_ip = L->module.orc_unwind_ip.off;
+	o_ent = L->module.orc_unwind.off;
+	o_num = L->module.num_orcs.off;
+	if (L->module.mem.ok) {
 		/* 6.4+: mem[MOD_TEXT] */
-		if (!member_off(di, "mem[0].base", &o_base) || !member_off(di, "mem[0].size", &o_size))
+		if (!L->module.mem_text_base.ok || !L->module.mem_text_size.ok)
 			return;
-	} else if (!member_off(di, "core_layout.base", &o_base) ||
-		   !member_off(di, "core_layout.text_size", &o_size)) {
+		o_base = L->module.mem_text_base.off;
+		o_size = L->module.mem_text_size.off;
+	} else if (L->module.core_base.ok && L->module.core_text_size.ok) {
+		o_base = L->module.core_base.off;
+		o_size = L->module.core_text_size.off;
+	} else {
 		return;
 	}
 	if (!kdl_target_peek_u64(t, head, &node))
@@ -70,7 +69,7 @@ static int32_t le32(const uint8_t *p)
 }
 
 struct kdl_error *kdl_orc_load(struct kdl_target *t, struct kdl_debuginfo *di,
-			       struct kdl_orc **out)
+			       const struct kdl_layout *L, struct kdl_orc **out)
 {
 	const void *ipdata, *entdata, *hdr;
 	size_t ipsize, entsize, hdrsize, n, i;
@@ -109,7 +108,7 @@ struct kdl_error *kdl_orc_load(struct kdl_target *t, struct kdl_debuginfo *di,
 	    !kdl_debuginfo_symbol_addr(di, "_einittext", &d))
 		c = d = 0;
 	kdl_orc_set_text(orc, a, b, c, d);
-	kdl_orc_set_modules(orc, t, scan_modules, di);
+	kdl_orc_set_modules(orc, t, scan_modules, (void *)L);
 	*out = orc;
 	return NULL;
 }

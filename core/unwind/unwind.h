@@ -18,6 +18,7 @@
 #include "core/base/error.h"
 #include "core/base/model.h"
 #include "core/base/regs.h"
+#include "core/debuginfo/layout.h"
 #include "core/target/target.h"
 
 struct kdl_debuginfo;
@@ -30,7 +31,9 @@ struct kdl_unwinder;
  * file, relocated by kdl_debuginfo_kaslr(), so set the KASLR offset first; a
  * vmlinux without .orc_unwind is unwound with frame pointers). Module ORC
  * tables are read from the dump on first use (struct module's arch.orc_*).
- * The unwinder borrows t and di, which must outlive it.
+ * Structure offsets (struct inactive_task_frame, sizeof(struct pt_regs),
+ * struct module) come from the layout table L. The unwinder borrows t, di and
+ * L, which must outlive it.
  *
  * The classifier must know every stack of the CPU/task being unwound: the
  * task stack (ctx TASK), the CPU's hardirq stack (IRQ; x86_64 runs softirqs on
@@ -39,8 +42,8 @@ struct kdl_unwinder;
  * Every stack read of the unwinder must lie on one of them; a stack once left
  * is never re-entered. */
 struct kdl_error *kdl_unwinder_create(struct kdl_target *t, struct kdl_debuginfo *di,
-				      kdl_stack_classify_fn classify, void *classify_arg,
-				      struct kdl_unwinder **out);
+				      const struct kdl_layout *L, kdl_stack_classify_fn classify,
+				      void *classify_arg, struct kdl_unwinder **out);
 void kdl_unwinder_destroy(struct kdl_unwinder *u);
 
 /* Frames: index 0 is the innermost. pc is a return address for call frames

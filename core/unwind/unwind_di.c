@@ -1,5 +1,6 @@
-/* core/unwind/unwind_di.c - create an unwinder from a vmlinux's debuginfo: ORC
- * tables, struct inactive_task_frame layout, ret_from_fork, .text bytes. */
+/* core/unwind/unwind_di.c - create an unwinder from a vmlinux's debuginfo and the
+ * layout table: ORC tables, struct inactive_task_frame layout, ret_from_fork,
+ * .text bytes. */
 #include "core/debuginfo/debuginfo.h"
 #include "core/unwind/orc.h"
 #include "core/unwind/unwind.h"
@@ -11,8 +12,8 @@ static bool di_symbol_at(void *arg, uint64_t addr, struct kdl_symbol *out)
 }
 
 struct kdl_error *kdl_unwinder_create(struct kdl_target *t, struct kdl_debuginfo *di,
-				      kdl_stack_classify_fn classify_fn, void *classify_arg,
-				      struct kdl_unwinder **out)
+				      const struct kdl_layout *L, kdl_stack_classify_fn classify_fn,
+				      void *classify_arg, struct kdl_unwinder **out)
 {
 	struct kdl_unwind_parts parts = {
 		.symbol_at = di_symbol_at,
@@ -21,38 +22,29 @@ struct kdl_error *kdl_unwinder_create(struct kdl_target *t, struct kdl_debuginfo
 		.itf_bp = 40, .itf_ret = 48, .itf_size = 56,
 	};
 	struct kdl_error *err;
-	uint64_t v, a, b;
 	const void *text;
 	size_t text_size;
 	uint64_t text_addr;
 
-	if (!di)
+	if (!di || !L)
 		return kdl_error_create(KDL_ERR_INTERNAL, "unwinder: no debuginfo");
-	err = kdl_orc_load(t, di, &parts.orc);
+	err = kdl_orc_load(t, di, L, &parts.orc);
 	if (err)
 		return kdl_error_wrap(err, "unwinder");
 	{
 		/* Missing DWARF only means "use the default layout". */
-		struct kdl_error *e1, *e2, *e3;
+		uint64_t a = L->unwind.itf_bp.off, b = L->unwind.itf_ret.off;
 
-		e1 = kdl_debuginfo_member_offset(di, "struct inactive_task_frame", "bp", &a);
-		e2 = kdl_debuginfo_member_offset(di, "struct inactive_task_frame", "ret_addr", &b);
-		e3 = kdl_debuginfo_type_size(di, "struct inactive_task_frame", &v);
-		if (!e1 && !e2 && !e3 && b == a + 8 && v >= b + 8) {
+		if (L->unwind.itf_bp.ok && L->unwind.itf_ret.ok && L->unwind.itf_size &&
+		    b == a + 8 && L->unwind.itf_size >= b + 8) {
 			parts.itf_bp = a;
 			parts.itf_ret = b;
-			parts.itf_size = v;
+			parts.itf_size = L->unwind.itf_size;
 		}
-		kdl_error_destroy(e1);
-		kdl_error_destroy(e2);
-		kdl_error_destroy(e3);
 	}
 	if (!kdl_debuginfo_symbol_addr(di, "ret_from_fork_asm", &parts.ret_from_fork))
 		(void)kdl_debuginfo_symbol_addr(di, "ret_from_fork", &parts.ret_from_fork);
-	err = kdl_debuginfo_type_size(di, "struct pt_regs", &v);
-	if (!err)
-		parts.pt_regs_size = v;
-	kdl_error_destroy(err);
+	parts.pt_regs_size = L->unwind.pt_regs_size; /* 0 when absent: the default */
 	if (kdl_debuginfo_section(di, ".text", &text, &text_size, &text_addr)) {
 		parts.text = text;
 		parts.text_size = text_size;

@@ -1,6 +1,7 @@
 /* core/unwind/unwind_priv.h - unwinder internals exposed for unit tests only.
  *
- * kdl_unwinder_create() takes everything from a kdl_debuginfo; tests build an
+ * kdl_unwinder_create() takes everything from a kdl_debuginfo and the layout
+ * table; tests build an
  * unwinder from hand-made parts instead: a symbol lookup callback, hand-made
  * ORC tables (core/unwind/orc.h, or NULL for a frame-pointer kernel) and the layout of
  * struct inactive_task_frame.

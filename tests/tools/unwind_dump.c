@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/debuginfo/debuginfo.h"
+#include "core/debuginfo/layout.h"
 #include "core/target/dump.h"
 #include "core/unwind/unwind.h"
 
@@ -30,6 +31,7 @@ static struct kdl_debuginfo *di;
 static struct kdl_target *t;
 static uint64_t percpu_off[64];
 static int ncpus;
+static struct kdl_layout layout;
 
 static void die(struct kdl_error *err)
 {
@@ -221,7 +223,8 @@ int main(int argc, char **argv)
 		cur_off = off("struct pcpu_hot", "current_task");
 
 	memset(&c, 0, sizeof(c));
-	die(kdl_unwinder_create(t, di, classify, &c, &u));
+	die(kdl_layout_resolve(di, t, &layout));
+	die(kdl_unwinder_create(t, di, &layout, classify, &c, &u));
 	if (!kdl_debuginfo_symbol_addr(di, "init_task", &init_task))
 		die(kdl_error_create(KDL_ERR_NOTFOUND, "init_task"));
 	o_tasks = off("struct task_struct", "tasks");
