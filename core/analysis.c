@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/base/str.h"
 #include "core/debuginfo/debuginfo.h"
 #include "core/target/dump.h"
 #include "core/kernel/kernel.h"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/str.h"
 #include "core/kernel/kernel.h"
 #include "core/debuginfo/layout.h"
 #include "core/target/target.h"

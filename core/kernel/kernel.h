@@ -4,7 +4,11 @@
  *
  * Everything is read through a kdl_target with offsets from a kdl_layout, so
  * the same code runs over a real dump and over a synthetic image. Every walk
- * over dump memory is bounded and loop-checked; strings are sanitised.
+ * over dump memory is bounded and loop-checked; strings are sanitised
+ * (core/base/str.h). Rooms: kernel.c (create/destroy), cpus.c (per-CPU data,
+ * stacks, the stack classifier), tasks.c (task lists and states), modules.c
+ * (module symbols and DWARF), log.c (printk ring buffer, uts, crash time);
+ * what they share is in kernel_priv.h.
  *
  * Ownership: the kernel borrows the target, debuginfo and layout (they must
  * outlive it). Arrays it returns are owned by the caller (free()).
@@ -105,9 +109,5 @@ bool kdl_kernel_uts(struct kdl_kernel *k, const char *field, char *buf, size_t l
 
 /* Wall-clock seconds at dump time (timekeeper), -1 when unknown. */
 int64_t kdl_kernel_crash_time(struct kdl_kernel *k);
-
-/* Copy at most n-1 bytes of a string from the dump into out, sanitised (no
- * control characters; bytes >= 0x7f as \xNN). */
-void kdl_sanitize(const char *in, size_t inlen, char *out, size_t n);
 
 #endif
