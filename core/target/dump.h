@@ -1,14 +1,16 @@
-/* core/target/dump.h - a crash dump opened through libkdumpfile: the real backend of
- * core/target/target.h, plus what the dump itself says (format, VMCOREINFO, per-CPU
- * registers from the notes).
+/* core/target/dump.h - a crash dump file: the real backend of
+ * core/target/target.h, plus what the dump itself says (format, VMCOREINFO,
+ * per-CPU registers from the notes).
  *
- * Formats: ELF (also QEMU's, whose segments carry only physical addresses),
- * kdump-compressed and makedumpfile-filtered (excluded pages read as
- * KDL_ERR_EXCLUDED), and QEMU's flattened kdump output, which is reassembled
- * into an unlinked temporary file first (libkdumpfile 0.5.1 refuses it).
+ * Formats, one file each behind an ops table (core/target/dump_priv.h):
+ * ELF (dump_elf.c; also QEMU's, whose segments carry only physical
+ * addresses), kdump-compressed and makedumpfile-filtered (dump_kdump.c;
+ * excluded pages read as KDL_ERR_EXCLUDED), and QEMU's flattened kdump output
+ * (dump_flat.c), which is reassembled into an unlinked temporary file first
+ * (libkdumpfile 0.5.1 refuses it). libkdumpfile (dump_kdumpfile.c) reads them.
  * Kernel virtual addresses are translated by libkdumpfile when the dump has
- * VMCOREINFO; without it, by walking the page tables that CR3 in QEMU's CPU
- * notes points at.
+ * VMCOREINFO; without it, by walking the page tables (pgtable.c) that CR3 in
+ * QEMU's CPU notes points at.
  *
  * Ownership: the dump owns its target (kdl_dump_target()), every string it
  * returns and the register sets; all live until kdl_dump_destroy().
@@ -71,11 +73,13 @@ bool kdl_dump_cpu_regs(const struct kdl_dump *d, int cpu, struct kdl_regs *regs,
 bool kdl_dump_cpu_gs_base(const struct kdl_dump *d, int cpu, uint64_t *gs_base);
 bool kdl_dump_cpu_cr3(const struct kdl_dump *d, int cpu, uint64_t *cr3);
 
-/* Find the KASLR offset of the kernel text when VMCOREINFO does not give it:
- * `link_addr` is the link-time address of `len` known bytes `expect` (e.g. the
- * start of .text from vmlinux); candidates 2 MiB apart in the kernel image
- * range are compared through the page tables. KDL_ERR_NOTFOUND when none
- * matches. After success, virtual reads use the page tables too. */
+/* Find the KASLR offset of the kernel text when VMCOREINFO does not give it
+ * (kaslr.c): `link_addr` is the link-time address of `len` known bytes
+ * `expect` (core/analysis.c passes linux_banner from the vmlinux; at most 256
+ * bytes are compared); candidates 2 MiB apart in the kernel image range are
+ * compared through the page tables of the CPU notes. KDL_ERR_NOTFOUND when
+ * none matches (or there is no CR3). After success, virtual reads use the
+ * page tables too. */
 struct kdl_error *kdl_dump_find_kaslr(struct kdl_dump *d, uint64_t link_addr,
 				      const void *expect, size_t len, uint64_t *offset);
 

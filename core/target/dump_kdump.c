@@ -1,9 +1,13 @@
-/* core/target/dump_kdump.c - direct page reads from kdump-compressed files (see
- * dump_kdump.h). Layout (makedumpfile's diskdump format): the header block,
- * sub_hdr_size blocks of sub-header, bitmap_blocks blocks of two bitmaps (the
- * second marks the pages in the file), then one 24-byte descriptor per page
- * in the file, in pfn order, then the page data. */
-#include "core/target/dump_kdump.h"
+/* core/target/dump_kdump.c - the format "kdump": kdump-compressed files
+ * (makedumpfile's diskdump format, also QEMU's), read through libkdumpfile
+ * (dump_kdumpfile.c) after the checks it lacks - a sane header, truncation,
+ * and page descriptors that would overrun its buffers (dump_repair.c) - plus
+ * a direct reader of their pages (kdl_kdfast_*, see dump_priv.h for why).
+ *
+ * Layout: the header block, sub_hdr_size blocks of sub-header, bitmap_blocks
+ * blocks of two bitmaps (the second marks the pages in the file), then one
+ * 24-byte descriptor per page in the file, in pfn order, then the page data. */
+#include "core/target/dump_priv.h"
 
 #include <dlfcn.h>
 #include <stdlib.h>
@@ -202,3 +206,132 @@ void kdl_kdfast_close(struct kdl_kdfast *f)
 	munmap((void *)f->map, f->size);
 	free(f);
 }
+
+/* ---- the format */
+
+static enum kdl_dump_claim kdump_probe(const unsigned char *hdr)
+{
+	return !memcmp(hdr, "KDUMP   ", 8) || !memcmp(hdr, "DISKDUMP", 8) ? KDL_CLAIM_DUMP
+									     : KDL_CLAIM_NO;
+}
+
+/* Why a kdump-compressed header (its first 464 bytes) cannot be right, or
+ * NULL. libkdumpfile 0.5.1 crashes in kdump_free() after it refused a header
+ * ("Invalid diskdump header content"), so hostile headers are refused here
+ * before it sees them. */
+static const char *header_insane(const unsigned char *h)
+{
+	int32_t ver, bs, sub, ncpus;
+	uint32_t bm, maxmap;
+
+	memcpy(&ver, h + 8, 4);
+	memcpy(&bs, h + 428, 4);
+	memcpy(&sub, h + 432, 4);
+	memcpy(&bm, h + 436, 4);
+	memcpy(&maxmap, h + 440, 4);
+	memcpy(&ncpus, h + 460, 4);
+	if (ver < 1 || ver > 64)
+		return "unsupported header version";
+	if (bs < 512 || bs > 65536 || (bs & (bs - 1)))
+		return "bad block size";
+	if (sub < 0 || sub > (1 << 20) || bm == 0 || bm > (1u << 24))
+		return "bad sub-header or bitmap size";
+	/* each of the two bitmaps has a bit per page */
+	if (maxmap > (uint64_t)(bm / 2) * (uint64_t)bs * 8)
+		return "more pages than its bitmap covers";
+	if (ncpus < 0 || ncpus > 8192)
+		return "bad CPU count";
+	return NULL;
+}
+
+/* The page descriptors (24 bytes: offset, size, flags, page_flags) follow
+ * the header, sub-header and bitmaps; the data of the last page must end
+ * inside the file. */
+bool kdl_kdump_truncated(int fd)
+{
+	struct kdl_kdump_descs descs;
+	uint64_t end = 0;
+
+	switch (kdl_kdump_read_descs(fd, &descs)) {
+	case KDL_DESCS_SHORT:
+		return true;
+	case KDL_DESCS_OK:
+		break;
+	default:
+		return false;
+	}
+	for (uint64_t i = 0; i < descs.n; i++) {
+		uint64_t off;
+		uint32_t size;
+
+		memcpy(&off, descs.tab + i * DESC_SIZE, 8);
+		memcpy(&size, descs.tab + i * DESC_SIZE + 8, 4);
+		if (off + size > end)
+			end = off + size;
+	}
+	free(descs.tab);
+	return end > descs.file_size;
+}
+
+struct kdl_error *kdl_kdump_open_fd(struct kdl_dump *d, const char *arch)
+{
+	unsigned char kh[464];
+	const char *why = !kdl_pread_full(d->fd, kh, sizeof(kh), 0) ? "header cut short" :
+			  memcmp(kh, "KDUMP   ", 8) && memcmp(kh, "DISKDUMP", 8) ? NULL :
+			  header_insane(kh);
+	struct kdl_error *err;
+	int rfd = -1;
+
+	if (why)
+		return kdl_error_create(KDL_ERR_INPUT, "%s: damaged kdump header: %s", d->path,
+					why);
+	/* descriptors that would overrun libkdumpfile's buffers */
+	err = kdl_kdump_repair(d->path, d->fd, &rfd, &d->damaged_pages);
+	if (err)
+		return err;
+	if (rfd >= 0) {
+		close(d->fd);
+		d->fd = rfd;
+	}
+	err = kdl_kdf_open(d, arch, true);
+	if (err)
+		return err;
+	if (!strncmp(d->format, "kdump", 5)) {
+		d->fast = kdl_kdfast_open(d->fd);
+		if (d->fast) {
+			d->has_pages = true;
+			kdl_pgt_root_from_vmcoreinfo(d);
+		}
+	}
+	return NULL;
+}
+
+static struct kdl_error *kdump_open(struct kdl_dump *d, const unsigned char *hdr,
+				    const char *arch)
+{
+	(void)hdr;
+	d->truncated = kdl_kdump_truncated(d->fd);
+	return kdl_kdump_open_fd(d, arch);
+}
+
+bool kdl_kdump_read_page(struct kdl_dump *d, uint64_t pfn, void *out)
+{
+	return kdl_kdfast_read(d->fast, pfn, out);
+}
+
+void kdl_kdump_close(struct kdl_dump *d)
+{
+	kdl_kdfast_close(d->fast);
+	d->fast = NULL;
+	kdl_kdf_close(d);
+}
+
+const struct kdl_dump_format_ops kdl_dump_format_kdump = {
+	.name = "kdump",
+	.probe = kdump_probe,
+	.open = kdump_open,
+	.read_phys = kdl_kdf_read_phys,
+	.read_virt = kdl_kdf_read_virt,
+	.read_page = kdl_kdump_read_page,
+	.close = kdl_kdump_close,
+};

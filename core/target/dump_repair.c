@@ -1,11 +1,14 @@
-/* core/target/dump_repair.c - see dump_repair.h.
+/* core/target/dump_repair.c - the page-descriptor table of a kdump-compressed
+ * file: reading it (for the truncation check and the repair) and repairing
+ * descriptors that would make libkdumpfile overrun its buffers (API and why:
+ * dump_priv.h); also kdl_pread_full(), the one full pread of core/target/.
  *
  * Layout (makedumpfile's diskdump format): a header block, sub_hdr_size
  * blocks of sub-header, bitmap_blocks blocks of two bitmaps, then one 24-byte
  * descriptor per dumped page {u64 offset, u32 size, u32 flags, u64 page
  * flags}; the first descriptor's offset is where the page data begins.
  */
-#include "core/target/dump_repair.h"
+#include "core/target/dump_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,9 +1,13 @@
 /* core/target/target.h - reading kernel memory: the one interface every decoder uses.
  *
- * A target is either a real dump (opened through libkdumpfile, see
- * kdl_target_open_dump() in core/target/dump.h) or a synthetic memory image built by
- * tests. Decoders only call kdl_target_read() and friends, so they run unchanged
- * over both.
+ * A target is either a real dump (kdl_dump_open() in core/target/dump.h opens
+ * the file, kdl_dump_target() hands out its target) or a synthetic memory
+ * image built by tests (kdl_target_create_synthetic() below). Decoders only
+ * call kdl_target_read() and friends, so they run unchanged over both.
+ *
+ * Ownership: a target owns its backend's priv (ops->destroy frees it, when
+ * set) and is freed by kdl_target_destroy(), except a dump's target, which
+ * its dump owns and frees in kdl_dump_destroy(). Buffers are the caller's.
  */
 #ifndef KDL_TARGET_H
 #define KDL_TARGET_H
@@ -17,7 +21,10 @@ struct kdl_target;
 
 /* Backend operations; a backend fills this table. `read` reads `len` bytes at
  * kernel virtual address `addr` into `buf`, or returns an error (KDL_ERR_FAULT
- * or KDL_ERR_EXCLUDED) without a partial result. */
+ * or KDL_ERR_EXCLUDED) without a partial result. `read_phys` does the same for
+ * a physical address; no function of this header calls it (a dump's physical
+ * memory is read with kdl_dump_read_phys()). `destroy` frees priv; may be NULL
+ * when the target does not own it. */
 struct kdl_target_ops {
 	struct kdl_error *(*read)(void *priv, uint64_t addr, void *buf, size_t len);
 	struct kdl_error *(*read_phys)(void *priv, uint64_t paddr, void *buf, size_t len);
