@@ -40,16 +40,28 @@ static bool task_selected(const struct kdl_model *m, const struct kdl_task *t,
 	return o->all_tasks || t->involved;
 }
 
-static void ensure_frames(struct kdl_analysis *an, const struct kdl_model *m,
-			  const struct kdl_report_options *o)
+/* Frames and lines of what the report shows, through the source's callbacks
+ * (an error leaves that task's trace as the model has it). */
+static void ensure_frames(const struct kdl_report_source *src, const struct kdl_report_options *o)
 {
+	const struct kdl_model *m = src->model;
+	struct kdl_error *err;
+
 	for (size_t i = 0; i < m->ntasks; i++) {
 		if (!task_selected(m, &m->tasks[i], o))
 			continue;
-		kdl_error_destroy(kdl_analysis_resolve_lines(an, (int)i, -1));
+		if (src->task_frames) {
+			err = src->task_frames(src->arg, i);
+			if (err) {
+				kdl_error_destroy(err);
+				continue;
+			}
+		}
+		if (src->resolve_lines)
+			kdl_error_destroy(src->resolve_lines(src->arg, (int)i, -1));
 	}
-	for (size_t c = 0; c < m->ncpus; c++)
-		kdl_error_destroy(kdl_analysis_resolve_lines(an, -1, (int)c));
+	for (size_t c = 0; c < m->ncpus && src->resolve_lines; c++)
+		kdl_error_destroy(src->resolve_lines(src->arg, -1, (int)c));
 }
 
 /* How much of an item could be read, for the reports ("ok", ...). */
@@ -317,13 +329,14 @@ static void json_u64(FILE *out, uint64_t v)
 	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), out);
 }
 
-static void json_frames(FILE *out, struct kdl_analysis *an, int task, int cpu,
+static void json_frames(FILE *out, const struct kdl_report_source *src, int task, int cpu,
 			const struct kdl_frame *f, size_t n, const char *indent)
 {
 	fputc('[', out);
 	for (size_t i = 0; i < n; i++) {
 		struct kdl_inline inl[8];
-		size_t ninl = kdl_analysis_frame_inlines(an, task, cpu, i, inl, 8);
+		size_t ninl = src->frame_inlines ?
+			src->frame_inlines(src->arg, task, cpu, i, inl, 8) : 0;
 
 		fputs(i ? ",\n" : "\n", out);
 		fputs(indent, out);
@@ -371,9 +384,10 @@ static void json_frames(FILE *out, struct kdl_analysis *an, int task, int cpu,
 	(void)indent;
 }
 
-static void write_json(FILE *out, struct kdl_analysis *an, const struct kdl_model *m,
+static void write_json(FILE *out, const struct kdl_report_source *src,
 		       const struct kdl_report_options *o)
 {
+	const struct kdl_model *m = src->model;
 	const struct kdl_dump_info *d = &m->dump;
 	bool first = true;
 
@@ -422,7 +436,7 @@ static void write_json(FILE *out, struct kdl_analysis *an, const struct kdl_mode
 			quality_name(t->quality), quality_name(t->frames_quality));
 		kdl_report_locks_json_task(out, m, i);
 		fputs(",\n    \"frames\": ", out);
-		json_frames(out, an, (int)i, -1, t->frames, t->nframes, "   ");
+		json_frames(out, src, (int)i, -1, t->frames, t->nframes, "   ");
 		fputs("}", out);
 	}
 	fputs("\n  ],\n  \"cpus\": [", out);
@@ -437,7 +451,7 @@ static void write_json(FILE *out, struct kdl_analysis *an, const struct kdl_mode
 		fprintf(out, ", \"context\": \"%s\"", kdl_ctx_name(cp->context));
 		kdl_report_locks_json_cpu(out, m, c);
 		fputs(",\n    \"frames\": ", out);
-		json_frames(out, an, -1, (int)c, cp->frames, cp->nframes, "   ");
+		json_frames(out, src, -1, (int)c, cp->frames, cp->nframes, "   ");
 		fputs("}", out);
 	}
 	fputs("\n  ]", out);
@@ -452,14 +466,14 @@ static void write_dot(FILE *out, const struct kdl_model *m, const struct kdl_rep
 	kdl_report_locks_dot(out, m, o);
 }
 
-struct kdl_error *kdl_report_write(struct kdl_analysis *an, const struct kdl_report_options *opts,
-				   FILE *out)
+struct kdl_error *kdl_report_write(const struct kdl_report_source *src,
+				   const struct kdl_report_options *opts, FILE *out)
 {
-	const struct kdl_model *m = kdl_analysis_model(an);
+	const struct kdl_model *m = src->model;
 	/* one thread writes: no stdio lock per call (restored below) */
 	int locking = __fsetlocking(out, FSETLOCKING_BYCALLER);
 
-	ensure_frames(an, m, opts);
+	ensure_frames(src, opts);
 	switch (opts->format) {
 	case KDL_REPORT_TEXT:
 		write_text(out, m, opts);
@@ -468,7 +482,7 @@ struct kdl_error *kdl_report_write(struct kdl_analysis *an, const struct kdl_rep
 		write_md(out, m, opts);
 		break;
 	case KDL_REPORT_JSON:
-		write_json(out, an, m, opts);
+		write_json(out, src, opts);
 		break;
 	case KDL_REPORT_DOT:
 		write_dot(out, m, opts);
@@ -480,7 +494,7 @@ struct kdl_error *kdl_report_write(struct kdl_analysis *an, const struct kdl_rep
 	return NULL;
 }
 
-struct kdl_error *kdl_report_write_file(struct kdl_analysis *an,
+struct kdl_error *kdl_report_write_file(const struct kdl_report_source *src,
 					const struct kdl_report_options *opts, const char *path,
 					bool overwrite)
 {
@@ -510,7 +524,7 @@ struct kdl_error *kdl_report_write_file(struct kdl_analysis *an,
 		close(fd);
 		goto out;
 	}
-	err = kdl_report_write(an, opts, f);
+	err = kdl_report_write(src, opts, f);
 	if (!err && (fflush(f) != 0 || fsync(fileno(f)) != 0))
 		err = kdl_error_create(KDL_ERR_IO, "write '%s': %s", path, strerror(errno));
 	if (fclose(f) != 0 && !err)
