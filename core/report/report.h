@@ -7,6 +7,11 @@
  * asks for through the callbacks of a struct kdl_report_source, which
  * core/analysis.c fills (kdl_analysis_report_source()) and a test may fill
  * by hand or leave NULL.
+ *
+ * Rooms: report.c dispatches and writes files, chain.c selects the --pid
+ * chain, and one file per format (text.c, md.c, json.c, dot.c) writes that
+ * format's task, CPU and lock parts; core/report/report_priv.h is their
+ * shared, private interface.
  */
 #ifndef KDL_REPORT_H
 #define KDL_REPORT_H
