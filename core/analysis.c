@@ -20,6 +20,7 @@
 #include "core/debuginfo/layout.h"
 #include "core/locks/locks.h"
 #include "core/unwind/unwind.h"
+#include "core/report/report.h"
 
 #define MAX_FRAMES 128
 
@@ -756,6 +757,34 @@ struct kdl_error *kdl_analysis_resolve_lines(struct kdl_analysis *an, int task, 
 	if (cpu >= 0 && (size_t)cpu < m->ncpus)
 		resolve_frames(an, m->cpus[cpu].frames, m->cpus[cpu].nframes, false);
 	return NULL;
+}
+
+/* The report's callbacks: the analysis behind a void pointer. */
+static struct kdl_error *report_task_frames(void *arg, size_t task)
+{
+	return kdl_analysis_task_frames(arg, task);
+}
+
+static struct kdl_error *report_resolve_lines(void *arg, int task, int cpu)
+{
+	return kdl_analysis_resolve_lines(arg, task, cpu);
+}
+
+static size_t report_frame_inlines(void *arg, int task, int cpu, size_t frame,
+				   struct kdl_inline *out, size_t max)
+{
+	return kdl_analysis_frame_inlines(arg, task, cpu, frame, out, max);
+}
+
+void kdl_analysis_report_source(struct kdl_analysis *an, struct kdl_report_source *out)
+{
+	*out = (struct kdl_report_source){
+		.model = an->model,
+		.arg = an,
+		.task_frames = report_task_frames,
+		.resolve_lines = report_resolve_lines,
+		.frame_inlines = report_frame_inlines,
+	};
 }
 
 void kdl_analysis_destroy(struct kdl_analysis *an)

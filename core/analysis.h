@@ -17,6 +17,7 @@
 #include "core/base/regs.h"
 
 struct kdl_debuginfo;
+struct kdl_report_source;
 
 struct kdl_analysis;
 
@@ -80,14 +81,14 @@ struct kdl_error *kdl_analysis_resolve_lines(struct kdl_analysis *an, int task, 
  * task < 0), innermost first, each with the file:line inside it; the frame's
  * own (outer) function is not included. Returns the count, 0 when none or
  * unknown. Strings are owned by the analysis. Computed on demand from DWARF;
- * the frame lists themselves never change. */
-struct kdl_inline {
-	const char *function;
-	const char *file;
-	int line;
-};
+ * the frame lists themselves never change. (struct kdl_inline: core/base/model.h) */
 size_t kdl_analysis_frame_inlines(struct kdl_analysis *an, int task, int cpu, size_t frame,
 				  struct kdl_inline *out, size_t max);
+
+/* The report's view of the analysis (core/report/report.h): the model, and
+ * the callbacks that fill frames and lines lazily and look up inlined
+ * callers. Valid until kdl_analysis_destroy(). */
+void kdl_analysis_report_source(struct kdl_analysis *an, struct kdl_report_source *out);
 
 void kdl_analysis_destroy(struct kdl_analysis *an);
 

@@ -68,8 +68,11 @@ static bool fail_on_matches(const struct kdl_model *m, enum fail_on f)
 __attribute__((weak)) int kdl_tui_run(struct kdl_analysis *an, const struct kdl_tui_options *opts)
 {
 	struct kdl_report_options ro = { .format = KDL_REPORT_TEXT, .pid = opts->focus_pid };
-	struct kdl_error *err = kdl_report_write(an, &ro, stdout);
+	struct kdl_report_source rs;
+	struct kdl_error *err;
 
+	kdl_analysis_report_source(an, &rs);
+	err = kdl_report_write(&rs, &ro, stdout);
 	if (err) {
 		fprintf(stderr, "kdlview: %s\n", err->msg);
 		kdl_error_destroy(err);
@@ -220,10 +223,13 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (report) {
+		struct kdl_report_source rs;
+
+		kdl_analysis_report_source(an, &rs);
 		if (report_file) {
-			err = kdl_report_write_file(an, &ro, report_file, force);
+			err = kdl_report_write_file(&rs, &ro, report_file, force);
 		} else {
-			err = kdl_report_write(an, &ro, stdout);
+			err = kdl_report_write(&rs, &ro, stdout);
 			if (fflush(stdout) != 0 && !err)
 				err = kdl_error_create(KDL_ERR_IO, "write stdout: %s",
 						       strerror(errno));

@@ -1372,7 +1372,10 @@ static struct kdl_error *an_export(void *arg, enum kdl_report_format fmt, int pi
 				   bool overwrite)
 {
 	struct kdl_report_options ro = { .format = fmt, .all_tasks = false, .pid = pid };
-	return kdl_report_write_file(arg, &ro, path, overwrite);
+	struct kdl_report_source rs;
+
+	kdl_analysis_report_source(arg, &rs);
+	return kdl_report_write_file(&rs, &ro, path, overwrite);
 }
 
 void kdl_tui_source_init(struct kdl_tui_source *src, struct kdl_analysis *an)

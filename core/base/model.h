@@ -42,6 +42,15 @@ struct kdl_frame {
 	bool inlined;         /* an inlined caller, shares pc with the next frame */
 };
 
+/* A function inlined at a frame's pc (not a frame of its own): its name and the
+ * file:line inside it. Filled on demand (kdl_analysis_frame_inlines(), the
+ * report's frame_inlines callback); the strings belong to whoever filled it. */
+struct kdl_inline {
+	const char *function;
+	const char *file;
+	int line;
+};
+
 /* Lock/resource kinds; names as in the JSON contract. */
 enum kdl_lock_kind {
 	KDL_LOCK_MUTEX = 0,

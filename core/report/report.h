@@ -1,20 +1,27 @@
-/* core/report/report.h - headless reports of a finished analysis: text (crash's `bt`
- * layout), Markdown, JSON (contract: tests/schema/report.schema.json) and
+/* core/report/report.h - headless reports of a finished model: text (crash's
+ * `bt` layout), Markdown, JSON (contract: tests/schema/report.schema.json) and
  * Graphviz DOT.
  *
- * The report reads the model through core/analysis.h; it may compute frames
- * lazily (for --all or --pid) through kdl_analysis_task_frames(). Sections are
- * written by separate static functions in core/report/report.c so that the lock
- * analysis can add its own (locks, cycles, findings) next to them.
+ * The report reads the model and nothing else of the analysis: what is filled
+ * lazily (a task's frames for --all or --pid, file:line, inlined callers) it
+ * asks for through the callbacks of a struct kdl_report_source, which
+ * core/analysis.c fills (kdl_analysis_report_source()) and a test may fill
+ * by hand or leave NULL.
+ *
+ * Rooms: report.c dispatches and writes files, chain.c selects the --pid
+ * chain, and one file per format (text.c, md.c, json.c, dot.c) writes that
+ * format's task, CPU and lock parts; core/report/report_priv.h is their
+ * shared, private interface.
  */
 #ifndef KDL_REPORT_H
 #define KDL_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
-#include "core/analysis.h"
 #include "core/base/error.h"
+#include "core/base/model.h"
 
 enum kdl_report_format {
 	KDL_REPORT_TEXT = 0,
@@ -29,19 +36,35 @@ struct kdl_report_options {
 	int pid;        /* --pid: only this task (and CPUs), or -1 */
 };
 
+/* What a report reads. The model is owned by whoever filled the source; the
+ * callbacks (each may be NULL: the model is then reported as it is) fill its
+ * lazy parts and are called with `arg`. */
+struct kdl_report_source {
+	const struct kdl_model *model;
+	void *arg;
+	/* make sure task `task` has its frames */
+	struct kdl_error *(*task_frames)(void *arg, size_t task);
+	/* make sure the frames of task `task` (or of CPU `cpu` when task < 0) have
+	 * their file:line */
+	struct kdl_error *(*resolve_lines)(void *arg, int task, int cpu);
+	/* the functions inlined at a frame, innermost first; returns the count */
+	size_t (*frame_inlines)(void *arg, int task, int cpu, size_t frame,
+				struct kdl_inline *out, size_t max);
+};
+
 /* Parse "text", "md", "json", "dot"; false when unknown. */
 bool kdl_report_format_parse(const char *name, enum kdl_report_format *out);
 
 /* Write the report to out. KDL_ERR_IO when writing fails. */
-struct kdl_error *kdl_report_write(struct kdl_analysis *an, const struct kdl_report_options *opts,
-				   FILE *out);
+struct kdl_error *kdl_report_write(const struct kdl_report_source *src,
+				   const struct kdl_report_options *opts, FILE *out);
 
 /* Write the report to the file `path` so that it appears complete or not at
  * all: into a temporary file next to it, then link()ed into place (an
  * existing path is never clobbered: KDL_ERR_USAGE "exists") or, with
  * `overwrite`, rename()d over it. KDL_ERR_IO naming the path when it cannot
  * be written; no temporary file is left behind. */
-struct kdl_error *kdl_report_write_file(struct kdl_analysis *an,
+struct kdl_error *kdl_report_write_file(const struct kdl_report_source *src,
 					const struct kdl_report_options *opts, const char *path,
 					bool overwrite);
 

@@ -141,7 +141,10 @@ int main(int argc, char **argv)
 			FILE *out = fopen("/dev/null", "w");
 
 			if (out) {
-				kdl_error_destroy(kdl_report_write(an, &ro, out));
+				struct kdl_report_source rs;
+
+				kdl_analysis_report_source(an, &rs);
+				kdl_error_destroy(kdl_report_write(&rs, &ro, out));
 				fclose(out);
 			}
 		}

@@ -588,6 +588,7 @@ void kdl_fuzz_check_reports(struct kdl_analysis *an)
 
 	for (size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
 		struct kdl_report_options ro = { .format = fmts[f], .pid = -1 };
+		struct kdl_report_source rs;
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *out = open_memstream(&buf, &len);
@@ -595,7 +596,8 @@ void kdl_fuzz_check_reports(struct kdl_analysis *an)
 
 		if (!out)
 			return;
-		kdl_error_destroy(kdl_report_write(an, &ro, out));
+		kdl_analysis_report_source(an, &rs);
+		kdl_error_destroy(kdl_report_write(&rs, &ro, out));
 		fclose(out);
 		bad = bad_byte((const unsigned char *)buf, len);
 		if (bad >= 0) {

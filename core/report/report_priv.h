@@ -1,0 +1,85 @@
+/* core/report/report_priv.h - what the rooms of core/report/ share; private to
+ * that folder.
+ *
+ * One kdl_report_write() call fills a struct kdl_report_ctx (report.c) and
+ * hands it to the writer of its format (text.c, md.c, json.c, dot.c). Each
+ * writer owns its format whole: tasks, CPUs and the lock analysis' parts
+ * (findings, locks, cycles). chain.c decides which tasks, locks, cycles and
+ * findings a report shows (the --pid chain); report.c holds the small helpers
+ * two formats share. The context and everything it points to belong to the
+ * caller of kdl_report_write(); writers only read the model.
+ */
+#ifndef KDL_REPORT_PRIV_H
+#define KDL_REPORT_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/base/model.h"
+#include "core/report/report.h"
+
+/* One report being written. */
+struct kdl_report_ctx {
+	FILE *out;
+	const struct kdl_model *m;
+	const struct kdl_report_options *o;
+	const struct kdl_report_source *src;
+	/* --pid: the pid's chain, m->ntasks + 1 flags (kdl_report_chain());
+	 * NULL: every task. Computed once per report, freed by report.c. */
+	const bool *chain;
+};
+
+/* ---- chain.c: what a report shows ------------------------------------------ */
+
+/* The chain of task `pid` (what it waits on, transitively to the end of the
+ * chain or cycle, and every task waiting transitively on what it holds) as
+ * m->ntasks + 1 flags, all false when there is no such task; NULL when out of
+ * memory. The caller frees it. */
+bool *kdl_report_chain(const struct kdl_model *m, int pid);
+
+/* Is task `ti` listed (--pid: in the chain; else --all or involved)? */
+bool kdl_report_task_listed(const struct kdl_report_ctx *r, size_t ti);
+
+/* Is task `ti` (an index, or -1 for none) in the chain (every task without
+ * --pid)? */
+bool kdl_report_task_in_chain(const struct kdl_report_ctx *r, int ti);
+
+/* Lock sections: a lock, finding or cycle is shown when a task of the chain
+ * (every task without --pid) takes part in it. */
+bool kdl_report_lock_shown(const struct kdl_report_ctx *r, size_t li);
+bool kdl_report_finding_shown(const struct kdl_report_ctx *r, const struct kdl_finding *f);
+bool kdl_report_cycle_shown(const struct kdl_report_ctx *r, const struct kdl_cycle *c);
+
+/* ---- report.c: helpers of more than one format ------------------------------ */
+
+/* How much of an item could be read ("ok", "partial", ...). */
+const char *kdl_report_quality_name(enum kdl_quality q);
+
+/* The crash time as "Fri Nov 21  9:00:00 UTC 2025", or "unknown". */
+void kdl_report_format_time(int64_t t, char *buf, size_t len);
+
+/* "comm[pid]" of task `ti`, or "?" (written into buf, which is returned). */
+const char *kdl_report_who(const struct kdl_model *m, int ti, char *buf, size_t len);
+
+/* An owner: the task when it is in the model, else what the lock recorded. */
+const char *kdl_report_owner_name(const struct kdl_model *m, const struct kdl_owner *o,
+				  char *buf, size_t len);
+
+/* What a lock's "owner" is to the reader: a holder, the worker running a
+ * work item, or who would wake a wait queue or completion ("held by", or
+ * "  HELD BY" when `upper`). */
+const char *kdl_report_holder_verb(const struct kdl_lock *l, bool upper);
+
+/* ---- the formats -------------------------------------------------------------- */
+
+/* text.c; kdl_report_text_frames() also fills Markdown's code blocks. */
+void kdl_report_text(const struct kdl_report_ctx *r);
+void kdl_report_text_frames(FILE *out, const struct kdl_frame *f, size_t n, enum kdl_quality q);
+
+void kdl_report_md(const struct kdl_report_ctx *r);   /* md.c */
+void kdl_report_json(const struct kdl_report_ctx *r); /* json.c */
+void kdl_report_dot(const struct kdl_report_ctx *r);  /* dot.c */
+
+#endif
