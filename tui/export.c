@@ -63,6 +63,28 @@ static int selection_pid(struct kdl_tui *t, char *what, size_t size)
 	return m->tasks[task].pid;
 }
 
+static void commit(struct kdl_tui *t, bool confirmed);
+
+/* The path prompt answered. */
+static void path_done(struct kdl_tui *t, bool accept)
+{
+	if (accept) {
+		snprintf(t->export_path, sizeof(t->export_path), "%s", t->pbuf);
+		commit(t, false);
+	} else {
+		kdl_tui_status(t, false, "Export cancelled");
+	}
+}
+
+/* "Overwrite? (y/N)" answered. */
+static void confirm_done(struct kdl_tui *t, bool accept)
+{
+	if (accept && (t->pbuf[0] == 'y' || t->pbuf[0] == 'Y'))
+		commit(t, true);
+	else
+		kdl_tui_status(t, false, "Not overwritten; export cancelled");
+}
+
 void kdl_export_begin(struct kdl_tui *t, bool all)
 {
 	if (!t->src->export) {
@@ -103,14 +125,12 @@ void kdl_export_begin(struct kdl_tui *t, bool all)
 		snprintf(def, sizeof(def), "%s-%d.md", base, i);
 	t->export_all = all;
 	t->export_pid = pid;
-	t->prompt = KDL_PR_EXPORT;
-	snprintf(t->ptitle, sizeof(t->ptitle), "Export %.90s to (.md .txt .json .dot):", what);
-	snprintf(t->pbuf, sizeof(t->pbuf), "%s", def);
-	t->plen = strlen(t->pbuf);
-	t->status[0] = 0;
+	char title[sizeof(t->ptitle)];
+	snprintf(title, sizeof(title), "Export %.90s to (.md .txt .json .dot):", what);
+	kdl_prompt_start(t, KDL_PR_EXPORT, title, def, path_done, NULL);
 }
 
-void kdl_export_commit(struct kdl_tui *t, bool confirmed)
+static void commit(struct kdl_tui *t, bool confirmed)
 {
 	char path[512];
 	const char *p = t->export_path;
@@ -129,6 +149,7 @@ void kdl_export_commit(struct kdl_tui *t, bool confirmed)
 	struct stat st;
 	if (!confirmed && stat(path, &st) == 0) {
 		t->prompt = KDL_PR_CONFIRM;
+		t->pdone = confirm_done;
 		snprintf(t->ptitle, sizeof(t->ptitle), "%.90s exists. Overwrite? (y/N)", path);
 		t->pbuf[0] = 0;
 		t->plen = 0;

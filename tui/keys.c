@@ -1,4 +1,5 @@
-/* tui/keys.c - the request table and the one key binding table. */
+/* tui/keys.c - the request table (made from keys.def) and the one key binding
+ * table. */
 #include "keys.h"
 
 #include <curses.h>
@@ -8,53 +9,9 @@
 #define CTRL(c) ((c) & 0x1f)
 
 static const struct kdl_request_info requests[KDL_REQ_COUNT] = {
-	[KDL_REQ_NONE] = { KDL_REQ_NONE, "none", "" },
-	[KDL_REQ_QUIT] = { KDL_REQ_QUIT, "quit", "Quit (the terminal is restored)" },
-	[KDL_REQ_HELP] = { KDL_REQ_HELP, "help", "Show or hide this help" },
-	[KDL_REQ_NEXT_PANEL] = { KDL_REQ_NEXT_PANEL, "next-panel", "Focus the next panel" },
-	[KDL_REQ_PREV_PANEL] = { KDL_REQ_PREV_PANEL, "prev-panel", "Focus the previous panel" },
-	[KDL_REQ_FOCUS_FINDINGS] = { KDL_REQ_FOCUS_FINDINGS, "findings", "Focus the findings panel" },
-	[KDL_REQ_FOCUS_TASKS] = { KDL_REQ_FOCUS_TASKS, "tasks", "Focus the task list" },
-	[KDL_REQ_FOCUS_DETAIL] = { KDL_REQ_FOCUS_DETAIL, "detail", "Focus the detail panel" },
-	[KDL_REQ_UP] = { KDL_REQ_UP, "up", "Move up (graph: follow the edge up)" },
-	[KDL_REQ_DOWN] = { KDL_REQ_DOWN, "down", "Move down (graph: follow the edge down)" },
-	[KDL_REQ_LEFT] = { KDL_REQ_LEFT, "left", "Graph: back to the lock from its waiters" },
-	[KDL_REQ_RIGHT] = { KDL_REQ_RIGHT, "right", "Graph: from a lock to its other waiters" },
-	[KDL_REQ_PAGE_UP] = { KDL_REQ_PAGE_UP, "page-up", "Scroll a page up" },
-	[KDL_REQ_PAGE_DOWN] = { KDL_REQ_PAGE_DOWN, "page-down", "Scroll a page down" },
-	[KDL_REQ_HOME] = { KDL_REQ_HOME, "first", "Go to the first row" },
-	[KDL_REQ_END] = { KDL_REQ_END, "last", "Go to the last row" },
-	[KDL_REQ_ENTER] = { KDL_REQ_ENTER, "open",
-			    "Open: a finding focuses its tasks; a lock lists holder and "
-			    "waiters; a frame shows its source" },
-	[KDL_REQ_OWNER] = { KDL_REQ_OWNER, "jump-to-owner",
-			    "Jump to the holder of what the selected task waits on" },
-	[KDL_REQ_BACK] = { KDL_REQ_BACK, "back", "Go back along the path walked (breadcrumb)" },
-	[KDL_REQ_GRAPH] = { KDL_REQ_GRAPH, "graph",
-			    "Wait-for graph of the selected finding or task (again: close)" },
-	[KDL_REQ_SEARCH] = { KDL_REQ_SEARCH, "search",
-			     "Filter tasks by comm, pid, lock name or function" },
-	[KDL_REQ_NEXT_MATCH] = { KDL_REQ_NEXT_MATCH, "next-finding",
-				 "Select the next finding and its first task" },
-	[KDL_REQ_PREV_MATCH] = { KDL_REQ_PREV_MATCH, "prev-finding",
-				 "Select the previous finding and its first task" },
-	[KDL_REQ_NEXT_CYCLE] = { KDL_REQ_NEXT_CYCLE, "next-cycle", "Graph: next deadlock cycle" },
-	[KDL_REQ_PREV_CYCLE] = { KDL_REQ_PREV_CYCLE, "prev-cycle", "Graph: previous deadlock cycle" },
-	[KDL_REQ_SORT] = { KDL_REQ_SORT, "sort", "Sort tasks by the next column" },
-	[KDL_REQ_SORT_REVERSE] = { KDL_REQ_SORT_REVERSE, "sort-reverse", "Reverse the sort order" },
-	[KDL_REQ_ALL_TASKS] = { KDL_REQ_ALL_TASKS, "all-tasks",
-				"Toggle: involved tasks only / all tasks" },
-	[KDL_REQ_CPUS] = { KDL_REQ_CPUS, "cpus",
-			   "Toggle: the task on each CPU at the crash (with IRQ/softirq context)" },
-	[KDL_REQ_CLEAR] = { KDL_REQ_CLEAR, "clear", "Clear the filter, close overlays" },
-	[KDL_REQ_EXPORT] = { KDL_REQ_EXPORT, "export",
-			     "Export the selection (task chain, finding) to a file" },
-	[KDL_REQ_EXPORT_ALL] = { KDL_REQ_EXPORT_ALL, "export-all",
-				 "Export the whole analysis to a file" },
-	[KDL_REQ_THEME] = { KDL_REQ_THEME, "theme", "Cycle colour themes" },
-	[KDL_REQ_ZOOM] = { KDL_REQ_ZOOM, "zoom", "Maximise the focused panel (again: restore)" },
-	[KDL_REQ_LOG] = { KDL_REQ_LOG, "log", "Show the kernel log (again: close)" },
-	[KDL_REQ_REDRAW] = { KDL_REQ_REDRAW, "redraw", "Redraw the screen" },
+#define KDL_REQUEST(id, name, help) [KDL_REQ_##id] = { KDL_REQ_##id, name, help },
+#include "keys.def"
+#undef KDL_REQUEST
 };
 
 const struct kdl_keybind kdl_keybinds[] = {

@@ -1,50 +1,20 @@
 /* tui/keys.h - every key action is a named request; key bindings are one table.
  *
- * The help overlay, the man page's KEYS section and the README key list are all
- * generated from the table in keys.c (see kdl_keys_print()).
+ * The requests (enum kdl_req and their names and help lines) come from ONE
+ * list, keys.def; the bindings (key -> request, per keymap) are the one table
+ * in keys.c. The help overlay, the man page's KEYS section and the README key
+ * list are all generated from them (see kdl_keys_print()).
  */
 #ifndef KDL_TUI_KEYS_H
 #define KDL_TUI_KEYS_H
 
 #include <stdio.h>
 
+/* KDL_REQ_NONE, KDL_REQ_QUIT, ... in the order of keys.def. */
 enum kdl_req {
-	KDL_REQ_NONE = 0,
-	KDL_REQ_QUIT,
-	KDL_REQ_HELP,
-	KDL_REQ_NEXT_PANEL,
-	KDL_REQ_PREV_PANEL,
-	KDL_REQ_FOCUS_FINDINGS,
-	KDL_REQ_FOCUS_TASKS,
-	KDL_REQ_FOCUS_DETAIL,
-	KDL_REQ_UP,
-	KDL_REQ_DOWN,
-	KDL_REQ_LEFT,
-	KDL_REQ_RIGHT,
-	KDL_REQ_PAGE_UP,
-	KDL_REQ_PAGE_DOWN,
-	KDL_REQ_HOME,
-	KDL_REQ_END,
-	KDL_REQ_ENTER,
-	KDL_REQ_OWNER,
-	KDL_REQ_BACK,
-	KDL_REQ_GRAPH,
-	KDL_REQ_SEARCH,
-	KDL_REQ_NEXT_MATCH,
-	KDL_REQ_PREV_MATCH,
-	KDL_REQ_NEXT_CYCLE,
-	KDL_REQ_PREV_CYCLE,
-	KDL_REQ_SORT,
-	KDL_REQ_SORT_REVERSE,
-	KDL_REQ_ALL_TASKS,
-	KDL_REQ_CPUS,
-	KDL_REQ_CLEAR,
-	KDL_REQ_EXPORT,
-	KDL_REQ_EXPORT_ALL,
-	KDL_REQ_THEME,
-	KDL_REQ_ZOOM,
-	KDL_REQ_LOG,
-	KDL_REQ_REDRAW,
+#define KDL_REQUEST(id, name, help) KDL_REQ_##id,
+#include "keys.def"
+#undef KDL_REQUEST
 	KDL_REQ_COUNT
 };
 

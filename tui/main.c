@@ -1,4 +1,5 @@
-/* tui/main.c - the kdlview command line: parse options, open and analyse the
+/* tui/main.c - the kdlview command line: parse options (the table of
+ * tui/options.def makes getopt's array and --help), open and analyse the
  * dump, then run the TUI or write a report. Only main() turns errors into exit
  * codes:
  *   0 done, 1 --fail-on matched, 2 usage, 3 input unusable, 4 vmlinux unusable,
@@ -14,6 +15,7 @@
 
 #include "core/analysis.h"
 #include "core/report/report.h"
+#include "tui/options.h"
 #include "tui/tui.h"
 
 #ifndef KDL_VERSION
@@ -22,28 +24,6 @@
 
 enum { EXIT_USAGE = 2, EXIT_PARTIAL = 5, EXIT_FAIL_ON = 1 };
 enum fail_on { FAIL_ON_NONE, FAIL_ON_DEADLOCK, FAIL_ON_ANY };
-
-static const char usage_text[] =
-"Usage: kdlview [OPTIONS] VMCORE VMLINUX\n"
-"Show which tasks of a Linux kernel crash dump are blocked, on which lock, who\n"
-"holds it, and the wait-for cycles. VMCORE and VMLINUX may be given in either order.\n"
-"\n"
-"  --report[=FILE]      write a report instead of starting the TUI (stdout when\n"
-"                       FILE is omitted or '-'; an existing FILE needs --force)\n"
-"  --format FMT         report format: text (default), md, json, dot\n"
-"  --force              overwrite an existing report FILE\n"
-"  --modules DIR        directory with the modules' .ko files (debug info)\n"
-"  --pid PID            select (TUI) or report only this task\n"
-"  --all                include every task, not only blocked/on-CPU/involved ones\n"
-"  --theme NAME|FILE    colour theme of the TUI\n"
-"  --source DIR         kernel source tree for the TUI's source view\n"
-"  --fail-on KIND       exit 1 when findings exist: deadlock | any\n"
-"  --version            print the version and exit\n"
-"  --help               print this help and exit\n"
-"\n"
-"Exit codes: 0 done; 1 --fail-on matched; 2 usage; 3 dump unusable (missing,\n"
-"unreadable, not a dump, unsupported); 4 vmlinux unusable (no debug info, does not\n"
-"match the dump); 5 report produced but parts of the dump were unreadable.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -92,22 +72,7 @@ static void progress(void *arg, const char *phase, size_t done, size_t total)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_REPORT = 256, OPT_FORMAT, OPT_FORCE, OPT_MODULES, OPT_PID, OPT_ALL,
-	       OPT_THEME, OPT_SOURCE, OPT_FAIL_ON, OPT_VERSION, OPT_HELP };
-	static const struct option longopts[] = {
-		{ "report", optional_argument, NULL, OPT_REPORT },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "modules", required_argument, NULL, OPT_MODULES },
-		{ "pid", required_argument, NULL, OPT_PID },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "theme", required_argument, NULL, OPT_THEME },
-		{ "source", required_argument, NULL, OPT_SOURCE },
-		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option longopts[KDL_OPT_COUNT + 1];
 	struct kdl_open_options oo = { 0 };
 	struct kdl_report_options ro = { .format = KDL_REPORT_TEXT, .pid = -1 };
 	struct kdl_tui_options to = { .focus_pid = -1 };
@@ -118,25 +83,26 @@ int main(int argc, char **argv)
 	struct kdl_error *err;
 	int c, rc = 0;
 
+	kdl_options_getopt(longopts);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_REPORT:
+		case KDL_OPT_VAL(KDL_OPT_REPORT):
 			report = true;
 			report_file = optarg;
 			break;
-		case OPT_FORMAT:
+		case KDL_OPT_VAL(KDL_OPT_FORMAT):
 			if (!kdl_report_format_parse(optarg, &ro.format))
 				return usage_error("unknown format '%s' (text, md, json, dot)", optarg);
 			format_given = true;
 			break;
-		case OPT_FORCE:
+		case KDL_OPT_VAL(KDL_OPT_FORCE):
 			force = true;
 			break;
-		case OPT_MODULES:
+		case KDL_OPT_VAL(KDL_OPT_MODULES):
 			oo.modules_dir = optarg;
 			break;
-		case OPT_PID: {
+		case KDL_OPT_VAL(KDL_OPT_PID): {
 			char *end;
 			long v;
 
@@ -147,16 +113,16 @@ int main(int argc, char **argv)
 			ro.pid = to.focus_pid = (int)v;
 			break;
 		}
-		case OPT_ALL:
+		case KDL_OPT_VAL(KDL_OPT_ALL):
 			oo.all_tasks = ro.all_tasks = true;
 			break;
-		case OPT_THEME:
+		case KDL_OPT_VAL(KDL_OPT_THEME):
 			to.theme = optarg;
 			break;
-		case OPT_SOURCE:
+		case KDL_OPT_VAL(KDL_OPT_SOURCE):
 			to.source_dir = optarg;
 			break;
-		case OPT_FAIL_ON:
+		case KDL_OPT_VAL(KDL_OPT_FAIL_ON):
 			if (!strcmp(optarg, "deadlock"))
 				fail_on = FAIL_ON_DEADLOCK;
 			else if (!strcmp(optarg, "any"))
@@ -164,13 +130,13 @@ int main(int argc, char **argv)
 			else
 				return usage_error("bad --fail-on '%s' (deadlock, any)", optarg);
 			break;
-		case OPT_VERSION:
+		case KDL_OPT_VAL(KDL_OPT_VERSION):
 		case 'V':
 			printf("kdlview %s\n", KDL_VERSION);
 			return 0;
-		case OPT_HELP:
+		case KDL_OPT_VAL(KDL_OPT_HELP):
 		case 'h':
-			fputs(usage_text, stdout);
+			kdl_options_usage(stdout);
 			return 0;
 		default:
 			return usage_error("unknown option or missing argument: '%s'",

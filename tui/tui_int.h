@@ -1,8 +1,34 @@
-/* tui/tui_int.h - state shared by the TUI's files (private to tui/).
+/* tui/tui_int.h - the TUI's state and the rooms of tui/ (private to tui/).
  *
  * The TUI reads a model through a small source interface, so that the
  * headless tests can drive it with a synthetic model (tests/fixtures) and the
  * real program with a finished kdl_analysis.
+ *
+ * Layers, bottom to top; a file calls only its own layer's files below it
+ * and lower layers, never up (so no include or call circle):
+ *
+ *   1. base      canvas.c (cells, glyphs, painting), theme.c, keys.{def,c}
+ *                (requests and key bindings), options.c (command line),
+ *                progress.c. Know nothing of the state below.
+ *   2. state     struct kdl_tui (this header) and the services every view
+ *                uses, none of which knows a view: state.c (status line,
+ *                formatting, per-task facts, frames on demand), nav.c (the
+ *                location, history, holder jump, focus), panel.c (the generic
+ *                panel), overlay.c (the framed text overlay), prompt.c (the
+ *                status-line prompt; its owner passes done/edit callbacks),
+ *                chrome.c (header, verdict, breadcrumb, status line). Views
+ *                are reached from here only through struct kdl_panel_ops.
+ *   3. views     cpus.c < rows.c (row pieces shared by the views) < the
+ *                panels findings.c (-> tasks.c), tasks.c, detail.c
+ *                (-> source.c); graph.c; the overlays source.c, log.c,
+ *                help.c; export.c. A view calls layers 1-2, the shared
+ *                pieces and the arrows shown here, nothing else.
+ *   4. top       tui.c: create/destroy (registers the panels' ops), the key
+ *                and mouse dispatch to the views, layout and drawing, and
+ *                kdl_tui_run() with the terminal's set-up and restore. No
+ *                other file calls into tui.c.
+ *
+ * main.c (the command line) sits beside, on top of tui.h and options.h.
  */
 #ifndef KDL_TUI_INT_H
 #define KDL_TUI_INT_H
@@ -40,6 +66,8 @@ struct kdl_tui;
 /* Panels: a list model plus a small ops table. */
 struct kdl_panel_ops {
 	const char *name;
+	const char *empty; /* shown when there are no rows; NULL: "(nothing to show)" */
+	void (*prepare)(struct kdl_tui *t, int width);    /* before drawing; may be NULL */
 	size_t (*count)(struct kdl_tui *t);
 	bool (*selectable)(struct kdl_tui *t, size_t i); /* NULL: every row */
 	void (*title)(struct kdl_tui *t, char *buf, size_t size);
@@ -47,6 +75,9 @@ struct kdl_panel_ops {
 	void (*row)(struct kdl_tui *t, size_t i, int y, int x, int w);
 	void (*select)(struct kdl_tui *t, size_t i);              /* cursor moved here */
 	bool (*request)(struct kdl_tui *t, enum kdl_req r);       /* true: handled */
+	/* t->loc changed (nav.c); `reveal`: put the cursor on its row. */
+	void (*located)(struct kdl_tui *t, bool reveal);
+	const char *(*enter_hint)(struct kdl_tui *t); /* what Enter does, for the status line */
 };
 
 struct kdl_panel {
@@ -130,6 +161,7 @@ struct kdl_tui {
 	size_t ov_nlines;
 	int ov_mark; /* highlighted line (source) or -1 */
 	char ov_title[256];
+	enum kdl_role (*ov_line_role)(const char *line); /* text overlays; NULL: default */
 
 	struct kdl_panel panels[KDL_NPANELS];
 	int focus;
@@ -166,6 +198,8 @@ struct kdl_tui {
 	char pbuf[512];
 	size_t plen;
 	char ptitle[128];
+	void (*pdone)(struct kdl_tui *t, bool accept); /* the prompt's owner */
+	void (*pedit)(struct kdl_tui *t);              /* after each edit, or NULL */
 	bool export_all;
 	int export_pid;
 	char export_path[512];
@@ -193,28 +227,74 @@ struct kdl_tui {
 
 enum { KDL_TF_CYCLE = 1, KDL_TF_HOLDER = 2, KDL_TF_BLOCKED = 4, KDL_TF_SPINNING = 8 };
 
-/* tui.c */
+/* state.c */
 void kdl_tui_status(struct kdl_tui *t, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void kdl_tui_goto(struct kdl_tui *t, struct kdl_loc loc, bool push);
+void kdl_tui_precompute(struct kdl_tui *t);
 void kdl_tui_ensure_frames(struct kdl_tui *t, int task);
 void kdl_fmt_duration(int64_t ns, char *buf, size_t size);
+/* A finding's label ("deadlock", "convoy", ...); labels only: whether a
+ * finding is a deadlock is kdl_finding.deadlock, decided by core/graph. */
 const char *kdl_finding_title(enum kdl_finding_kind k);
 enum kdl_role kdl_severity_role(enum kdl_severity s);
-void kdl_tui_open_source(struct kdl_tui *t, const struct kdl_frame *f);
 
-/* panels.c */
+/* nav.c */
+void kdl_tui_goto(struct kdl_tui *t, struct kdl_loc loc, bool push);
+void kdl_nav_back(struct kdl_tui *t);
+void kdl_nav_owner(struct kdl_tui *t);
+void kdl_nav_next_finding(struct kdl_tui *t, int dir);
+void kdl_nav_focus_panel(struct kdl_tui *t, int i);
+
+/* panel.c */
+void kdl_panel_draw(struct kdl_tui *t, struct kdl_panel *p, bool focused);
+bool kdl_panel_request(struct kdl_tui *t, struct kdl_panel *p, enum kdl_req r);
+void kdl_panel_clamp(struct kdl_tui *t, struct kdl_panel *p);
+
+/* overlay.c */
+void kdl_ov_free(struct kdl_tui *t);
+void kdl_ov_add(struct kdl_tui *t, const char *s, size_t len);
+void kdl_ov_frame(struct kdl_tui *t, int *oy, int *ox, int *oh, int *ow, const char *title);
+void kdl_ov_draw_text(struct kdl_tui *t);
+void kdl_ov_key(struct kdl_tui *t, enum kdl_req r);
+
+/* prompt.c */
+void kdl_prompt_start(struct kdl_tui *t, enum kdl_prompt p, const char *title, const char *init,
+		      void (*done)(struct kdl_tui *t, bool accept), void (*edit)(struct kdl_tui *t));
+void kdl_prompt_key(struct kdl_tui *t, int key);
+
+/* chrome.c */
+void kdl_chrome_header(struct kdl_tui *t);
+void kdl_chrome_footer(struct kdl_tui *t);
+
+/* cpus.c */
+int kdl_task_cpu_slot(const struct kdl_model *m, int task); /* index into m->cpus, or -1 */
+int kdl_task_spins_on(const struct kdl_model *m, int task); /* lock, or -1 */
+int kdl_cpu_context_prefix(struct kdl_tui *t, int task, int y, int x, int w);
+const char *kdl_ctx_label(enum kdl_ctx c);
+const char *kdl_cpus_toggle(struct kdl_tui *t);
+
+/* rows.c: indices from the model are checked before use (a wrong one shows
+ * as missing, never as a crash). */
+bool kdl_lock_ok(const struct kdl_model *m, int i);
+bool kdl_task_ok(const struct kdl_model *m, int i);
+const char *kdl_lock_label(const struct kdl_lock *lk);
+bool kdl_lock_ownerless(enum kdl_lock_kind k);
+const char *kdl_no_owner_text(const struct kdl_lock *lk, bool brief);
+bool kdl_lock_rw(enum kdl_lock_kind k);
+int kdl_put_owner(struct kdl_tui *t, const struct kdl_lock *lk, int y, int x, int w);
+int kdl_task_waits_text(struct kdl_tui *t, int task, int y, int x, int w);
+enum kdl_role kdl_state_role(const struct kdl_task *tk);
+void kdl_put_marker(struct kdl_tui *t, int task, int y, int x);
+
+/* findings.c, tasks.c, detail.c: the panels */
 extern const struct kdl_panel_ops kdl_findings_ops, kdl_tasks_ops, kdl_detail_ops;
 void kdl_tasks_rebuild(struct kdl_tui *t);
 void kdl_tasks_select_task(struct kdl_tui *t, int task);
 /* A click on the column headings at column x: sort by that column (again:
  * reverse). */
 void kdl_tasks_sort_at(struct kdl_tui *t, int x);
+void kdl_tasks_search(struct kdl_tui *t);
 void kdl_detail_build(struct kdl_tui *t, int width);
-void kdl_panel_draw(struct kdl_tui *t, struct kdl_panel *p, bool focused);
-bool kdl_panel_request(struct kdl_tui *t, struct kdl_panel *p, enum kdl_req r);
-void kdl_panel_clamp(struct kdl_tui *t, struct kdl_panel *p);
-int kdl_task_waits_text(struct kdl_tui *t, int task, int y, int x, int w);
 
 /* graph.c */
 void kdl_graph_open(struct kdl_tui *t, struct kdl_loc from);
@@ -223,11 +303,16 @@ bool kdl_graph_request(struct kdl_tui *t, enum kdl_req r);
 void kdl_graph_click(struct kdl_tui *t, int y, int x, bool dbl);
 void kdl_graph_free(struct kdl_tui *t);
 
+/* source.c, log.c, help.c: the overlays */
+void kdl_tui_open_source(struct kdl_tui *t, const struct kdl_frame *f);
+void kdl_log_open(struct kdl_tui *t);
+void kdl_help_open(struct kdl_tui *t);
+void kdl_help_draw(struct kdl_tui *t);
+
 /* export.c */
 void kdl_export_begin(struct kdl_tui *t, bool all);
-void kdl_export_commit(struct kdl_tui *t, bool confirmed);
 
-
+/* tui.c (the top) */
 /* Life cycle used by kdl_tui_run() and the headless tests. The TUI keeps
  * pointers to `src` and its model (they must outlive it) and copies `opts`;
  * the caller owns the result and frees it with kdl_tui_destroy(). NULL with a
