@@ -1,7 +1,7 @@
 /* core/debuginfo/moddebug.c - module DWARF through libdwfl (which applies the ET_REL
  * relocations of a .ko), with each section placed where the dump says the
  * module's section was loaded. */
-#include "core/debuginfo/moddebug.h"
+#include "core/debuginfo/dwarf_priv.h"
 
 #include <dwarf.h>
 #include <elfutils/libdwfl.h>
