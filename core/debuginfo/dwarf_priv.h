@@ -43,6 +43,13 @@ struct kdl_dwarf_src {
 	size_t nstrings, cap_strings;
 };
 
+/* dwarf_types.c: every name a CU defines at its top level, as a key of
+ * `names` above, in DIE order: add(arg, "E:name", KDL_DW_ENUMERATOR, value)
+ * for each enumerator, add(arg, "s:name", KDL_DW_TYPE or KDL_DW_VAR, DIE
+ * offset) for each type or variable (struct/union/enum declarations skipped). */
+typedef void (*kdl_dwarf_name_fn)(void *arg, const char *key, int kind, uint64_t value);
+void kdl_dwarf_cu_names(Dwarf_Die *cu, kdl_dwarf_name_fn add, void *arg);
+
 /* dwarf_lines.c: the typesrc `lines` op. */
 size_t kdl_dwarf_lines(void *priv, uint64_t pc, struct kdl_srcloc *out, size_t max);
 void kdl_dwarf_free_strings(struct kdl_dwarf_src *src);

@@ -37,23 +37,13 @@ static void scan_key(char *key, size_t size, char prefix, const char *name)
 	key[2 + n] = '\0';
 }
 
-/* Remember the top-level names of one CU. Returns false at the end. */
-static bool scan_next_cu(struct kdl_dwarf_src *src)
+void kdl_dwarf_cu_names(Dwarf_Die *cu, kdl_dwarf_name_fn add, void *arg)
 {
-	Dwarf_Off off = src->next_cu, next;
-	size_t hsize;
-	Dwarf_Die cu, child;
+	Dwarf_Die child;
 	char key[512];
 
-	if (src->scan_done)
-		return false;
-	if (dwarf_nextcu(src->dwarf, off, &next, &hsize, NULL, NULL, NULL) != 0) {
-		src->scan_done = true;
-		return false;
-	}
-	src->next_cu = next;
-	if (!dwarf_offdie(src->dwarf, off + hsize, &cu) || dwarf_child(&cu, &child) != 0)
-		return true;
+	if (dwarf_child(cu, &child) != 0)
+		return;
 	do {
 		int tag = dwarf_tag(&child);
 		char p = tag_prefix(tag);
@@ -76,7 +66,7 @@ static bool scan_next_cu(struct kdl_dwarf_src *src)
 					    dwarf_formsdata(&at, &sv) != 0)
 						continue;
 					scan_key(key, sizeof(key), 'E', en_name);
-					kdl_strmap_put(&src->names, key, KDL_DW_ENUMERATOR, (uint64_t)sv, 0);
+					add(arg, key, KDL_DW_ENUMERATOR, (uint64_t)sv);
 				} while (dwarf_siblingof(&en, &en) == 0);
 			}
 		}
@@ -87,9 +77,34 @@ static bool scan_next_cu(struct kdl_dwarf_src *src)
 		    dwarf_hasattr(&child, DW_AT_declaration))
 			continue;
 		scan_key(key, sizeof(key), p, name);
-		kdl_strmap_put(&src->names, key, tag == DW_TAG_variable ? KDL_DW_VAR : KDL_DW_TYPE,
-		       dwarf_dieoffset(&child), 0);
+		add(arg, key, tag == DW_TAG_variable ? KDL_DW_VAR : KDL_DW_TYPE,
+		    dwarf_dieoffset(&child));
 	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+static void remember_name(void *arg, const char *key, int kind, uint64_t value)
+{
+	struct kdl_dwarf_src *src = arg;
+
+	kdl_strmap_put(&src->names, key, kind, value, 0);
+}
+
+/* Remember the top-level names of one CU. Returns false at the end. */
+static bool scan_next_cu(struct kdl_dwarf_src *src)
+{
+	Dwarf_Off off = src->next_cu, next;
+	size_t hsize;
+	Dwarf_Die cu;
+
+	if (src->scan_done)
+		return false;
+	if (dwarf_nextcu(src->dwarf, off, &next, &hsize, NULL, NULL, NULL) != 0) {
+		src->scan_done = true;
+		return false;
+	}
+	src->next_cu = next;
+	if (dwarf_offdie(src->dwarf, off + hsize, &cu))
+		kdl_dwarf_cu_names(&cu, remember_name, src);
 	return true;
 }
 
