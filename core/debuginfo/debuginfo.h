@@ -53,12 +53,16 @@ struct kdl_error *kdl_debuginfo_add_symbol(struct kdl_debuginfo *di, const char 
  * debuginfo serves several analyses, e.g. the fuzzer). */
 void kdl_debuginfo_drop_module_symbols(struct kdl_debuginfo *di);
 
+/* A loaded section of a module as the dump records it. */
+struct kdl_module_section {
+	const char *name; /* ".text", ".data", ... */
+	uint64_t addr;    /* runtime address */
+};
 /* DWARF of a module from DIR/<module>.ko, its sections placed at the runtime
- * addresses the dump records (struct kdl_module_section, core/debuginfo/moddebug.h).
- * Afterwards line info covers the module's code and type/variable/enumerator
- * lookups fall back to its DWARF. KDL_ERR_NOTFOUND when there is no such .ko
- * or it has no DWARF. */
-struct kdl_module_section;
+ * addresses the dump records. Afterwards line info covers the module's code
+ * and type/variable/enumerator lookups fall back to its DWARF. KDL_ERR_NOTFOUND
+ * when there is no such .ko or it has no DWARF (or the type source has no
+ * per-module info). */
 struct kdl_error *kdl_debuginfo_load_module(struct kdl_debuginfo *di, const char *dir,
 					    const char *module,
 					    const struct kdl_module_section *secs, size_t nsecs);

@@ -1,7 +1,7 @@
 /* core/debuginfo/moddebug.c - module DWARF through libdwfl (which applies the ET_REL
  * relocations of a .ko), with each section placed where the dump says the
  * module's section was loaded. */
-#include "core/debuginfo/moddebug.h"
+#include "core/debuginfo/dwarf_priv.h"
 
 #include <dwarf.h>
 #include <elfutils/libdwfl.h>
@@ -36,18 +36,11 @@ struct mod {
 	size_t nmap;
 };
 
-struct name_ent {
-	char *key;
-	size_t mod;
-	Dwarf_Off off;
-	int64_t value;
-};
-
 struct kdl_moddebug {
 	struct mod *mods;
 	size_t n;
-	struct name_ent *names; /* linear list; modules are small */
-	size_t nnames, cap;
+	/* "s:kdl_obj" -> DIE offset (a) in module b; "E:..." -> value (a) */
+	struct kdl_strmap names;
 	bool indexed;
 };
 
@@ -109,9 +102,7 @@ void kdl_moddebug_destroy(struct kdl_moddebug *md)
 		free(m->name);
 	}
 	free(md->mods);
-	for (size_t i = 0; i < md->nnames; i++)
-		free(md->names[i].key);
-	free(md->names);
+	kdl_strmap_free(&md->names);
 	free(md);
 }
 
@@ -284,28 +275,16 @@ bool kdl_moddebug_addrdie(struct kdl_moddebug *md, uint64_t pc, Dwarf_Die *cu, u
 	return false;
 }
 
-static void add_name(struct kdl_moddebug *md, const char *key, size_t mod, Dwarf_Off off,
-		     int64_t value)
-{
-	for (size_t i = 0; i < md->nnames; i++)
-		if (!strcmp(md->names[i].key, key))
-			return;
-	if (md->nnames == md->cap) {
-		size_t ncap = md->cap ? md->cap * 2 : 256;
-		struct name_ent *nn = realloc(md->names, ncap * sizeof(*nn));
+struct index_arg {
+	struct kdl_moddebug *md;
+	size_t mod;
+};
 
-		if (!nn)
-			return;
-		md->names = nn;
-		md->cap = ncap;
-	}
-	md->names[md->nnames].key = strdup(key);
-	if (!md->names[md->nnames].key)
-		return;
-	md->names[md->nnames].mod = mod;
-	md->names[md->nnames].off = off;
-	md->names[md->nnames].value = value;
-	md->nnames++;
+static void add_name(void *arg, const char *key, int kind, uint64_t value)
+{
+	const struct index_arg *ia = arg;
+
+	kdl_strmap_put(&ia->md->names, key, kind, value, ia->mod); /* first one wins */
 }
 
 static void index_module(struct kdl_moddebug *md, size_t mi)
@@ -313,72 +292,36 @@ static void index_module(struct kdl_moddebug *md, size_t mi)
 	Dwarf *dw = md->mods[mi].dw;
 	Dwarf_Off off = 0, next;
 	size_t hsize;
+	struct index_arg ia = { md, mi };
 
 	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu, c;
-		char key[512];
+		Dwarf_Die cu;
 
-		if (dwarf_offdie(dw, off + hsize, &cu) && dwarf_child(&cu, &c) == 0) {
-			do {
-				int tag = dwarf_tag(&c);
-				const char *name = dwarf_diename(&c);
-				char p = tag == DW_TAG_structure_type ? 's' : tag == DW_TAG_union_type ? 'u' :
-					 tag == DW_TAG_enumeration_type ? 'e' :
-					 tag == DW_TAG_typedef || tag == DW_TAG_base_type ? 't' :
-					 tag == DW_TAG_variable ? 'v' : 0;
-
-				if (tag == DW_TAG_enumeration_type) {
-					Dwarf_Die en;
-
-					if (dwarf_child(&c, &en) == 0) {
-						do {
-							Dwarf_Attribute at;
-							Dwarf_Sword sv;
-							const char *n = dwarf_diename(&en);
-
-							if (n && dwarf_attr(&en, DW_AT_const_value, &at) &&
-							    dwarf_formsdata(&at, &sv) == 0) {
-								snprintf(key, sizeof(key), "E:%s", n);
-								add_name(md, key, mi, 0, sv);
-							}
-						} while (dwarf_siblingof(&en, &en) == 0);
-					}
-				}
-				if (!p || !name)
-					continue;
-				if (p != 'v' && p != 't' && dwarf_hasattr(&c, DW_AT_declaration))
-					continue;
-				snprintf(key, sizeof(key), "%c:%s", p, name);
-				add_name(md, key, mi, dwarf_dieoffset(&c), 0);
-			} while (dwarf_siblingof(&c, &c) == 0);
-		}
+		if (dwarf_offdie(dw, off + hsize, &cu))
+			kdl_dwarf_cu_names(&cu, add_name, &ia);
 		off = next;
 	}
 }
 
 bool kdl_moddebug_find(struct kdl_moddebug *md, const char *key, Dwarf_Die *die, int64_t *value)
 {
+	const struct kdl_strent *e;
+
 	if (!md || !md->n)
 		return false;
 	if (!md->indexed) {
-		for (size_t i = 0; i < md->nnames; i++)
-			free(md->names[i].key);
-		md->nnames = 0;
+		kdl_strmap_free(&md->names);
 		for (size_t i = 0; i < md->n; i++)
 			index_module(md, i);
 		md->indexed = true;
 	}
-	for (size_t i = 0; i < md->nnames; i++) {
-		const struct name_ent *e = &md->names[i];
-
-		if (strcmp(e->key, key))
-			continue;
-		if (key[0] == 'E') {
-			if (value)
-				*value = e->value;
-			return true;
-		}
-		return die && dwarf_offdie(md->mods[e->mod].dw, e->off, die) != NULL;
+	e = kdl_strmap_find(&md->names, key);
+	if (!e)
+		return false;
+	if (key[0] == 'E') {
+		if (value)
+			*value = (int64_t)e->a;
+		return true;
 	}
-	return false;
+	return die && dwarf_offdie(md->mods[e->b].dw, e->a, die) != NULL;
 }
