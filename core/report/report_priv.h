@@ -5,7 +5,7 @@
  * hands it to the writer of its format (text.c, md.c, json.c, dot.c). Each
  * writer owns its format whole: tasks, CPUs and the lock analysis' parts
  * (findings, locks, cycles). chain.c decides which tasks, locks, cycles and
- * findings a report shows (the --pid chain); report.c holds the small helpers
+ * findings a report shows (the --pid chain); words.c holds the small phrases
  * two formats share. The context and everything it points to belong to the
  * caller of kdl_report_write(); writers only read the model.
  */
@@ -52,7 +52,7 @@ bool kdl_report_lock_shown(const struct kdl_report_ctx *r, size_t li);
 bool kdl_report_finding_shown(const struct kdl_report_ctx *r, const struct kdl_finding *f);
 bool kdl_report_cycle_shown(const struct kdl_report_ctx *r, const struct kdl_cycle *c);
 
-/* ---- report.c: helpers of more than one format ------------------------------ */
+/* ---- words.c: phrases of more than one format ------------------------------- */
 
 /* How much of an item could be read ("ok", "partial", ...). */
 const char *kdl_report_quality_name(enum kdl_quality q);
