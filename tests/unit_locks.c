@@ -223,6 +223,18 @@ static void completion_init(uint64_t c)
 		list_init(c + L->completion.wait.off + L->wq_head.head.off);
 }
 
+/* The lock stage, then the graph stage over what it filled (even after an
+ * error), as core/analysis.c runs them; the first error. */
+static struct kdl_error *analyse(struct kdl_locks_ctx *ctx)
+{
+	struct kdl_error *err = kdl_locks_analyse(ctx, m), *gerr = kdl_graph_build(m);
+
+	if (!err)
+		return gerr;
+	kdl_error_destroy(gerr);
+	return err;
+}
+
 static int lock_of(uint64_t a)
 {
 	return kdl_model_lock_by_addr(m, a);
@@ -451,7 +463,7 @@ static void run_generation(enum kdl_kgen gen, const char *name)
 	ctx.cpus = &cpu;
 	ctx.ncpus = 1;
 	if (!err)
-		err = kdl_locks_analyse(&ctx, m);
+		err = analyse(&ctx);
 	kdl_test_ok(err, "%s: analyse", name);
 
 	/* ABBA */
@@ -628,7 +640,7 @@ static void rt_test(void)
 	ctx.target = t;
 	ctx.layout = L;
 	if (!err)
-		err = kdl_locks_analyse(&ctx, m);
+		err = analyse(&ctx);
 	kdl_test_ok(err, "rt: analyse");
 	KDL_CHECK(m->tasks[p1].waits_on == lock_of(B) && lock_of(B) >= 0 &&
 		  m->locks[lock_of(B)].kind == KDL_LOCK_SPINLOCK &&
@@ -690,7 +702,7 @@ static void debug_mutex_test(void)
 	ctx.target = t;
 	ctx.layout = L;
 	if (!err)
-		err = kdl_locks_analyse(&ctx, m);
+		err = analyse(&ctx);
 	kdl_test_ok(err, "debug mutexes: analyse");
 	KDL_CHECK(m->tasks[w].waits_on == lock_of(M) && lock_of(M) >= 0 &&
 		  !strcmp(m->tasks[w].waits_how, "task->blocked_on") && owned_by(M, h, KDL_CONF_CERTAIN),
@@ -766,7 +778,7 @@ static void garbage_test(void)
 		ctx.cpus = &cpu;
 		ctx.ncpus = 1;
 		if (!err)
-			err = kdl_locks_analyse(&ctx, m);
+			err = analyse(&ctx);
 		kdl_error_destroy(err);
 		for (size_t i = 0; i < m->ntasks; i++)
 			ok &= m->tasks[i].waits_on < (int)m->nlocks;
@@ -850,7 +862,7 @@ static void lockdep_test(bool debug_locks)
 	ctx.target = t;
 	ctx.layout = L;
 	if (!err)
-		err = kdl_locks_analyse(&ctx, m);
+		err = analyse(&ctx);
 	kdl_test_ok(err, "%s: analyse", tag);
 	KDL_CHECK(owned_by(A, h, KDL_CONF_CERTAIN) && !owned_by(A, w, want),
 		  "%s: the pending acquisition is not a hold", tag);
@@ -903,7 +915,7 @@ static void percpu_test(void)
 	ctx.target = t;
 	ctx.layout = L;
 	if (!err)
-		err = kdl_locks_analyse(&ctx, m);
+		err = analyse(&ctx);
 	kdl_test_ok(err, "percpu rwsem: analyse");
 	KDL_CHECK(m->tasks[r].waits_on == lock_of(P) && lock_of(P) >= 0 &&
 		  m->locks[lock_of(P)].kind == KDL_LOCK_PERCPU_RWSEM &&

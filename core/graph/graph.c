@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/locks/locks_priv.h"
+#include "core/base/text.h"
+#include "core/locks/locks.h"
 
 #define NCTX 6 /* enum kdl_ctx values */
 
@@ -400,11 +401,11 @@ static const char *wait_fn(const struct kdl_model *m, struct kdl_ctxref r)
 
 		while (k < n && f[k].context != r.ctx)
 			k++;
-		return kdl_lk_blocking_fn(f + k, n - k);
+		return kdl_locks_blocking_fn(f + k, n - k);
 	}
 	for (size_t k = 0; k < n; k++)
 		if (f[k].context == KDL_CTX_TASK)
-			return kdl_lk_blocking_fn(f + k, n - k);
+			return kdl_locks_blocking_fn(f + k, n - k);
 	return NULL;
 }
 
@@ -569,7 +570,7 @@ static void add_finding(struct g *g, enum kdl_finding_kind kind, enum kdl_severi
 	f->deadlock = kind == KDL_F_DEADLOCK || kind == KDL_F_RW_DEADLOCK ||
 		      kind == KDL_F_SELF_DEADLOCK || kind == KDL_F_IRQ_SELF_DEADLOCK ||
 		      kind == KDL_F_FLUSH_DEADLOCK;
-	f->summary = kdl_lk_strdup(summary);
+	f->summary = kdl_strdup(summary);
 }
 
 static void list_more(const struct kdl_model *m, struct text *t, const struct fset *all,
@@ -1300,6 +1301,16 @@ static int cmp_finding(const void *a, const void *b)
 	return 0;
 }
 
+/* KDL_DEBUG_LOCKS=1: what the graph found, on stderr (for development). */
+static void debug_dump(const struct kdl_model *m, bool nomem)
+{
+	fprintf(stderr, "graph: %s; %zu cycles, %zu findings\n", nomem ? "out of memory" : "ok",
+		m->ncycles, m->nfindings);
+	for (size_t i = 0; i < m->nfindings; i++)
+		fprintf(stderr, "  finding %s: %s\n", kdl_finding_kind_name(m->findings[i].kind),
+			m->findings[i].summary);
+}
+
 struct kdl_error *kdl_graph_build(struct kdl_model *m)
 {
 	struct g g;
@@ -1350,6 +1361,8 @@ out:
 	free(g.own_start);
 	free(g.own);
 	free(g.mark);
+	if (getenv("KDL_DEBUG_LOCKS"))
+		debug_dump(m, g.nomem);
 	if (g.nomem)
 		return kdl_error_create(KDL_ERR_NOMEM, "wait-for graph: out of memory");
 	return NULL;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/text.h"
 #include "core/debuginfo/debuginfo.h"
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -82,20 +83,6 @@ bool kdl_lk_string(struct kdl_lk *s, uint64_t addr, char *buf, size_t len)
 	return true;
 }
 
-char *kdl_lk_strdup(const char *str)
-{
-	size_t n;
-	char *p;
-
-	if (!str)
-		return NULL;
-	n = strlen(str) + 1;
-	p = malloc(n);
-	if (p)
-		memcpy(p, str, n);
-	return p;
-}
-
 char *kdl_lk_printf(const char *fmt, ...)
 {
 	char buf[512];
@@ -104,7 +91,7 @@ char *kdl_lk_printf(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	return kdl_lk_strdup(buf);
+	return kdl_strdup(buf);
 }
 
 static int cmp_addr(const void *a, const void *b)
@@ -377,8 +364,8 @@ static void debug_dump(struct kdl_lk *s, const struct kdl_error *err)
 {
 	const struct kdl_model *m = s->m;
 
-	fprintf(stderr, "locks: %s; %zu tasks, %zu stacks, %zu locks, %zu cycles, %zu findings\n",
-		err ? err->msg : "ok", m->ntasks, s->nstacks, m->nlocks, m->ncycles, m->nfindings);
+	fprintf(stderr, "locks: %s; %zu tasks, %zu stacks, %zu locks\n", err ? err->msg : "ok",
+		m->ntasks, s->nstacks, m->nlocks);
 	fprintf(stderr, "  layout: pob=%llx vmemmap=%llx page.size=%u slab_cache=%d/%u pg_slab=%lld "
 		"kmem_cache.name=%d/%u rt=%d rwsem_style=%d swait=%d held_locks=%d\n",
 		(unsigned long long)s->L->page_offset_base, (unsigned long long)s->L->vmemmap_base,
@@ -413,9 +400,6 @@ static void debug_dump(struct kdl_lk *s, const struct kdl_error *err)
 				kdl_confidence_name(l->owners[o].confidence), l->owners[o].alive,
 				l->owners[o].why ? l->owners[o].why : "");
 	}
-	for (size_t i = 0; i < m->nfindings; i++)
-		fprintf(stderr, "  finding %s: %s\n", kdl_finding_kind_name(m->findings[i].kind),
-			m->findings[i].summary);
 }
 
 struct kdl_error *kdl_locks_analyse(struct kdl_locks_ctx *ctx, struct kdl_model *m)
@@ -428,6 +412,11 @@ struct kdl_error *kdl_locks_analyse(struct kdl_locks_ctx *ctx, struct kdl_model 
 
 	if (!ctx || !ctx->target || !m)
 		return kdl_error_create(KDL_ERR_INTERNAL, "lock analysis: no target or model");
+	/* first of all: whatever fails below leaves a consistent model */
+	for (size_t i = 0; i < m->ntasks; i++)
+		m->tasks[i].waits_on = -1;
+	for (size_t c = 0; c < m->ncpus; c++)
+		m->cpus[c].spinning_on = -1;
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;
 	s.m = m;
@@ -462,12 +451,8 @@ struct kdl_error *kdl_locks_analyse(struct kdl_locks_ctx *ctx, struct kdl_model 
 			s.stacks[s.nstacks].hi = t->stack_base + s.tsize;
 			s.stacks[s.nstacks++].task = (int)i;
 		}
-		t->waits_on = -1;
 	}
 	kdl_lk_sort(&s);
-	for (size_t c = 0; c < m->ncpus; c++)
-		m->cpus[c].spinning_on = -1;
-
 	for (size_t c = 0; c < m->ncpus; c++)
 		kdl_lk_analyse_cpu(&s, c);
 	for (size_t i = 0; i < nt; i++)
@@ -488,7 +473,6 @@ struct kdl_error *kdl_locks_analyse(struct kdl_locks_ctx *ctx, struct kdl_model 
 			m->tasks[i].involved = true;
 	for (size_t li = 0; li < m->nlocks; li++)
 		kdl_names_fill(&s, (int)li);
-	err = kdl_graph_build(m);
 out:
 	if (getenv("KDL_DEBUG_LOCKS"))
 		debug_dump(&s, err);

@@ -1,5 +1,6 @@
-/* core/locks/locks_priv.h - shared state of the lock analysis (core/locks*.c,
- * core/graph/graph.c, core/locks/names.c). Not for use outside the lock engineer's files. */
+/* core/locks/locks_priv.h - shared state of the lock analysis (core/locks/locks.c,
+ * locks_waits.c, locks_owners.c, names.c). Not for use outside core/locks/: later
+ * stages (core/graph) read the model and core/locks/locks.h only. */
 #ifndef KDL_LOCKS_PRIV_H
 #define KDL_LOCKS_PRIV_H
 
@@ -88,7 +89,6 @@ bool kdl_lk_field(struct kdl_lk *s, uint64_t base, const struct kdl_lfield *f, u
 /* Read a NUL-terminated string of at most len-1 bytes and sanitise it. */
 bool kdl_lk_string(struct kdl_lk *s, uint64_t addr, char *buf, size_t len);
 void kdl_lk_sanitise(char *buf);
-char *kdl_lk_strdup(const char *s);
 char *kdl_lk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* core/locks/locks.c: the lock registry. */
@@ -115,10 +115,6 @@ void kdl_lk_lockdep_owners(struct kdl_lk *s);
 void kdl_lk_infer_owners(struct kdl_lk *s, int li, struct kdl_lk_coderef *cache, size_t *ncache);
 void kdl_lk_infer_wakers(struct kdl_lk *s, int li);
 
-/* The function a blocked task's trace shows it waiting in (the caller of
- * the lock primitive or sleep), or NULL. */
-const char *kdl_lk_blocking_fn(const struct kdl_frame *f, size_t n);
-
 /* A global pointer variable whose value is `obj` and which the code of lock
  * li's waiters or holders uses (the way they reach the object): its name. */
 bool kdl_lk_global_pointer_to(struct kdl_lk *s, int li, uint64_t obj, char *buf, size_t len);
@@ -126,8 +122,5 @@ bool kdl_lk_global_pointer_to(struct kdl_lk *s, int li, uint64_t obj, char *buf,
 /* core/locks/names.c: fill name, symbol, cache, type, member, object, offset,
  * percpu_cpu and stack_pid of lock `li`. */
 void kdl_names_fill(struct kdl_lk *s, int li);
-
-/* core/graph/graph.c: build cycles[] and findings[] from locks/tasks/cpus. */
-struct kdl_error *kdl_graph_build(struct kdl_model *m);
 
 #endif

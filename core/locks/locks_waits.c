@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/text.h"
+
 /* ---- frame classification ---------------------------------------------- */
 
 enum wk {
@@ -222,7 +224,7 @@ static void classify_frames(const struct kdl_frame *f, size_t n, struct blockinf
 	}
 }
 
-const char *kdl_lk_blocking_fn(const struct kdl_frame *f, size_t n)
+const char *kdl_locks_blocking_fn(const struct kdl_frame *f, size_t n)
 {
 	struct blockinfo bi;
 
@@ -606,8 +608,8 @@ static void other_wait(struct kdl_lk *s, int ti, const struct blockinfo *bi,
 		label = f[bi->kind_frame].function;
 	if (!label && n)
 		label = f[n - 1].function;
-	t->other.kind = kdl_lk_strdup(kind);
-	t->other.label = kdl_lk_strdup(label ? label : "?");
+	t->other.kind = kdl_strdup(kind);
+	t->other.label = kdl_strdup(label ? label : "?");
 }
 
 void kdl_lk_analyse_task(struct kdl_lk *s, int ti)
