@@ -17,6 +17,11 @@
  * every candidate and what the others would give. Each finding's summary marks
  * inferred and stale holder edges and its confidence is the weakest of them.
  *
+ * Inside: core/graph/graph.c (nodes, edges, components, cycles, alternatives)
+ * and core/graph/findings.c (classification, severity, summaries), sharing
+ * core/graph/graph_priv.h. All finding classification lives here: the
+ * front-ends read kdl_finding.kind and .deadlock and decide nothing again.
+ *
  * core/analysis.c calls kdl_graph_build() right after kdl_locks_analyse()
  * (core/locks/locks.h), the stage that fills what it reads; tests call it on
  * a model filled by hand. Graph reads the model and the public
