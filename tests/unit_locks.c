@@ -10,6 +10,7 @@
 #include "core/graph/graph.h"
 #include "core/debuginfo/layout_locks.h"
 #include "core/locks/locks.h"
+#include "core/locks/locks_priv.h"
 #include "core/base/model.h"
 #include "core/target/target.h"
 #include "tests/lib/kdltest.h"
@@ -666,10 +667,12 @@ static void rt_test(void)
 	free(mem);
 }
 
-static void debug_mutex_test(void)
+/* One mutex, its holder h and two waiters found through task fields alone:
+ * w through DEBUG_MUTEXES' blocked_on (no frames at all), w2 through 6.15's
+ * blocker_mutex. Fills m, mem, *t and ctx. */
+static struct kdl_error *debug_mutex_build(struct kdl_target **t, struct kdl_locks_ctx *ctx,
+					   uint64_t *M_, int *h_, int *w_, int *w2_)
 {
-	struct kdl_target *t = NULL;
-	struct kdl_locks_ctx ctx;
 	struct kdl_error *err;
 	uint64_t M, rec;
 	int h, w, w2;
@@ -695,12 +698,28 @@ static void debug_mutex_test(void)
 	Lbuf.task.blocker_mutex = (struct kdl_lfield){ 1816, 8, true };
 	w2 = new_task("waiter615", 303, "UN");
 	wf(m->tasks[w2].addr, &L->task.blocker_mutex, M);
-	err = kdl_target_create_synthetic(&t);
+	*M_ = M;
+	*h_ = h;
+	*w_ = w;
+	*w2_ = w2;
+	err = kdl_target_create_synthetic(t);
 	if (!err)
-		err = kdl_target_synthetic_map(t, BASE, mem, MEMSZ);
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.target = t;
-	ctx.layout = L;
+		err = kdl_target_synthetic_map(*t, BASE, mem, MEMSZ);
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->target = *t;
+	ctx->layout = L;
+	return err;
+}
+
+static void debug_mutex_test(void)
+{
+	struct kdl_target *t = NULL;
+	struct kdl_locks_ctx ctx;
+	struct kdl_error *err;
+	uint64_t M;
+	int h, w, w2;
+
+	err = debug_mutex_build(&t, &ctx, &M, &h, &w, &w2);
 	if (!err)
 		err = analyse(&ctx);
 	kdl_test_ok(err, "debug mutexes: analyse");
@@ -713,6 +732,121 @@ static void debug_mutex_test(void)
 	kdl_model_destroy(m);
 	kdl_target_destroy(t);
 	free(mem);
+}
+
+/* ---- out of memory ---------------------------------------------------------- */
+
+/* Failure injection: while fail_size is not 0, every realloc() of exactly
+ * that many bytes fails. This realloc() stands in for the C library's
+ * everywhere (core/ is linked in statically); not under AddressSanitizer,
+ * whose allocator it would bypass. */
+#if defined(__SANITIZE_ADDRESS__)
+#define OWN_REALLOC 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define OWN_REALLOC 0
+#endif
+#endif
+#ifndef OWN_REALLOC
+#define OWN_REALLOC 1
+#endif
+
+#if OWN_REALLOC
+extern void *__libc_realloc(void *p, size_t n);
+static size_t fail_size;
+
+void *realloc(void *p, size_t n)
+{
+	if (fail_size && n == fail_size)
+		return NULL;
+	return __libc_realloc(p, n);
+}
+
+/* The registry: an edge that cannot be recorded is reported and counted. */
+static void oom_registry_test(void)
+{
+	struct kdl_lk s;
+	struct kdl_lk_addr ta = { task_addr(0), 0 };
+	struct kdl_ctxref who = { 0, KDL_CTX_TASK };
+	struct kdl_lock *l;
+	bool okw, oko;
+
+	m = calloc(1, sizeof(*m));
+	m->tasks = calloc(1, sizeof(*m->tasks));
+	m->locks = calloc(1, sizeof(*m->locks));
+	m->ntasks = 1;
+	m->nlocks = 1;
+	m->tasks[0].addr = task_addr(0);
+	m->tasks[0].pid = 401;
+	snprintf(m->tasks[0].comm, sizeof(m->tasks[0].comm), "oom");
+	snprintf(m->tasks[0].state, sizeof(m->tasks[0].state), "UN");
+	l = &m->locks[0];
+	l->address = DATA;
+	l->kind = KDL_LOCK_MUTEX;
+	memset(&s, 0, sizeof(s));
+	s.m = m;
+	s.taddr = &ta;
+	s.ntaddr = 1;
+	fail_size = sizeof(struct kdl_waiter);
+	okw = kdl_lk_add_waiter(&s, 0, who, KDL_MODE_EXCLUSIVE);
+	fail_size = sizeof(struct kdl_owner);
+	oko = kdl_lk_add_owner(&s, 0, task_addr(0), KDL_CTX_TASK, KDL_MODE_EXCLUSIVE,
+			       KDL_CONF_CERTAIN, "test");
+	fail_size = 0;
+	KDL_CHECK(!okw && l->nwaiters == 0 && !oko && l->nowners == 0 && s.dropped == 2,
+		  "out of memory: a waiter and an owner edge that cannot be recorded fail and "
+		  "are counted (%zu)", s.dropped);
+	okw = kdl_lk_add_waiter(&s, 0, who, KDL_MODE_EXCLUSIVE);
+	oko = kdl_lk_add_owner(&s, 0, task_addr(0), KDL_CTX_TASK, KDL_MODE_EXCLUSIVE,
+			       KDL_CONF_CERTAIN, "test");
+	KDL_CHECK(okw && l->nwaiters == 1 && oko && l->nowners == 1 && l->owners[0].pid == 401 &&
+		  s.dropped == 2, "with memory again both edges are recorded");
+	kdl_model_destroy(m);
+	m = NULL;
+}
+
+/* The whole analysis: it finishes, keeps the model consistent and says how
+ * much it dropped; the graph then runs over what is there. */
+static void oom_analysis_test(void)
+{
+	struct kdl_target *t = NULL;
+	struct kdl_locks_ctx ctx;
+	struct kdl_error *err;
+	uint64_t M;
+	int h, w, w2;
+	bool ok = true;
+
+	err = debug_mutex_build(&t, &ctx, &M, &h, &w, &w2);
+	if (kdl_test_ok(err, "out of memory: build")) {
+		fail_size = sizeof(struct kdl_waiter);
+		err = kdl_locks_analyse(&ctx, m);
+		fail_size = 0;
+		KDL_CHECK(err && err->code == KDL_ERR_NOMEM && strstr(err->msg, "dropped"),
+			  "out of memory: waiter edges lost make the analysis fail with "
+			  "KDL_ERR_NOMEM (%s)", err ? err->msg : "no error");
+		kdl_error_destroy(err);
+		for (size_t i = 0; i < m->ntasks; i++)
+			ok &= m->tasks[i].waits_on < (int)m->nlocks;
+		KDL_CHECK(ok && m->tasks[w].waits_on == lock_of(M) && lock_of(M) >= 0 &&
+			  m->locks[lock_of(M)].nwaiters == 0 && owned_by(M, h, KDL_CONF_CERTAIN),
+			  "out of memory: the rest of the analysis is there and consistent");
+		kdl_test_ok(kdl_graph_build(m), "out of memory: the graph runs over it");
+	}
+	kdl_model_destroy(m);
+	m = NULL;
+	kdl_target_destroy(t);
+	free(mem);
+}
+#endif
+
+static void oom_test(void)
+{
+#if OWN_REALLOC
+	oom_registry_test();
+	oom_analysis_test();
+#else
+	kdl_test_pass("out of memory: runs in the plain pass (AddressSanitizer owns realloc)");
+#endif
 }
 
 /* Garbage memory: random words, many of them pointers back into the image
@@ -1075,6 +1209,7 @@ int main(void)
 	run_generation(KDL_KGEN_6_16, "6.16");
 	rt_test();
 	debug_mutex_test();
+	oom_test();
 	lockdep_test(true);
 	lockdep_test(false);
 	percpu_test();

@@ -222,7 +222,7 @@ int kdl_lk_lock_get(struct kdl_lk *s, uint64_t addr, enum kdl_lock_kind kind)
 			cap = m->nlocks + 1;
 		nl = realloc(m->locks, cap * sizeof(*nl));
 		if (!nl)
-			return -1;
+			goto nomem;
 		m->locks = nl;
 		s->locks_cap = cap;
 	}
@@ -231,12 +231,12 @@ int kdl_lk_lock_get(struct kdl_lk *s, uint64_t addr, enum kdl_lock_kind kind)
 		struct kdl_lk_extra *ne = realloc(s->extra, cap * sizeof(*ne));
 
 		if (!ne)
-			return -1;
+			goto nomem;
 		s->extra = ne;
 		s->extra_cap = cap;
 	}
 	if (!lmap_put(s, addr, (int)m->nlocks))
-		return -1;
+		goto nomem;
 	memset(&s->extra[m->nlocks], 0, sizeof(s->extra[0]));
 	nl = &m->locks[m->nlocks];
 	memset(nl, 0, sizeof(*nl));
@@ -247,23 +247,29 @@ int kdl_lk_lock_get(struct kdl_lk *s, uint64_t addr, enum kdl_lock_kind kind)
 	nl->stack_pid = -1;
 	nl->quality = KDL_Q_OK;
 	return (int)m->nlocks++;
+nomem:
+	s->dropped++;
+	return -1;
 }
 
-void kdl_lk_add_waiter(struct kdl_lk *s, int li, struct kdl_ctxref who, enum kdl_mode mode)
+bool kdl_lk_add_waiter(struct kdl_lk *s, int li, struct kdl_ctxref who, enum kdl_mode mode)
 {
 	struct kdl_lock *l = &s->m->locks[li];
 	struct kdl_waiter *nw;
 
 	for (size_t i = 0; i < l->nwaiters; i++)
 		if (l->waiters[i].who.task == who.task && l->waiters[i].who.ctx == who.ctx)
-			return;
+			return true;
 	nw = realloc(l->waiters, (l->nwaiters + 1) * sizeof(*nw));
-	if (!nw)
-		return;
+	if (!nw) {
+		s->dropped++;
+		return false;
+	}
 	l->waiters = nw;
 	nw[l->nwaiters].who = who;
 	nw[l->nwaiters].mode = mode;
 	l->nwaiters++;
+	return true;
 }
 
 static bool task_alive(const struct kdl_task *t)
@@ -275,7 +281,7 @@ static bool task_alive(const struct kdl_task *t)
 	return true;
 }
 
-void kdl_lk_add_owner(struct kdl_lk *s, int li, uint64_t task_addr, enum kdl_ctx ctx,
+bool kdl_lk_add_owner(struct kdl_lk *s, int li, uint64_t task_addr, enum kdl_ctx ctx,
 		      enum kdl_mode mode, enum kdl_confidence conf, const char *why)
 {
 	struct kdl_lock *l = &s->m->locks[li];
@@ -283,7 +289,7 @@ void kdl_lk_add_owner(struct kdl_lk *s, int li, uint64_t task_addr, enum kdl_ctx
 	int ti;
 
 	if (!task_addr)
-		return;
+		return true;
 	for (size_t i = 0; i < l->nowners; i++) {
 		o = &l->owners[i];
 		if (o->task_addr == task_addr && o->who.ctx == ctx) {
@@ -292,12 +298,14 @@ void kdl_lk_add_owner(struct kdl_lk *s, int li, uint64_t task_addr, enum kdl_ctx
 				o->why = why;
 				o->mode = mode;
 			}
-			return;
+			return true;
 		}
 	}
 	no = realloc(l->owners, (l->nowners + 1) * sizeof(*no));
-	if (!no)
-		return;
+	if (!no) {
+		s->dropped++;
+		return false;
+	}
 	l->owners = no;
 	o = &no[l->nowners++];
 	memset(o, 0, sizeof(*o));
@@ -327,6 +335,7 @@ void kdl_lk_add_owner(struct kdl_lk *s, int li, uint64_t task_addr, enum kdl_ctx
 							 sizeof(comm)))
 			snprintf(o->comm, sizeof(o->comm), "%s", comm);
 	}
+	return true;
 }
 
 /* ---- holds ---------------------------------------------------------------- */
@@ -350,8 +359,10 @@ static void fill_holds(struct kdl_lk *s)
 			if (dup)
 				continue;
 			nh = realloc(t->holds, (t->nholds + 1) * sizeof(*nh));
-			if (!nh)
+			if (!nh) {
+				s->dropped++;
 				continue;
+			}
 			t->holds = nh;
 			nh[t->nholds++] = (int)li;
 		}
@@ -473,6 +484,10 @@ struct kdl_error *kdl_locks_analyse(struct kdl_locks_ctx *ctx, struct kdl_model 
 			m->tasks[i].involved = true;
 	for (size_t li = 0; li < m->nlocks; li++)
 		kdl_names_fill(&s, (int)li);
+	if (s.dropped)
+		err = kdl_error_create(KDL_ERR_NOMEM, "lock analysis: out of memory: %zu lock%s or "
+				       "wait/hold edge%s dropped", s.dropped, s.dropped == 1 ? "" : "s",
+				       s.dropped == 1 ? "" : "s");
 out:
 	if (getenv("KDL_DEBUG_LOCKS"))
 		debug_dump(&s, err);

@@ -27,6 +27,9 @@
  *   here, first of all). On error the model may hold a partial lock analysis,
  *   which is still consistent (every index it holds is valid, so the graph
  *   stage may run over it); the caller keeps it and marks the dump partial.
+ *   Running out of memory halfway (a lock, or a wait or hold edge, that
+ *   could not be recorded) does not stop the analysis: it finishes with what
+ *   it could record, then returns KDL_ERR_NOMEM saying how many it dropped.
  *
  * Ownership: kdl_locks_analyse() allocates everything it adds to the model;
  * kdl_model_destroy() frees it (lock names/parts, owners, waiters, holds and

@@ -71,6 +71,7 @@ struct kdl_lk {
 	size_t lockdep_hits;          /* held_locks entries matched to known locks */
 	struct kdl_lk_head_memo *heads; /* wait-list node -> its head (walk_to_head) */
 	size_t heads_cap, nheads;     /* open addressing, power of two */
+	size_t dropped;               /* locks and wait/hold edges lost to out-of-memory */
 };
 
 static inline bool kdl_lk_kptr(uint64_t v)
@@ -91,10 +92,12 @@ bool kdl_lk_string(struct kdl_lk *s, uint64_t addr, char *buf, size_t len);
 void kdl_lk_sanitise(char *buf);
 char *kdl_lk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* core/locks/locks.c: the lock registry. */
+/* core/locks/locks.c: the lock registry. When memory runs out these record
+ * nothing, count what they lost in s->dropped (kdl_locks_analyse() reports it
+ * as KDL_ERR_NOMEM) and fail: lock_get returns -1, the others false. */
 int kdl_lk_lock_get(struct kdl_lk *s, uint64_t addr, enum kdl_lock_kind kind);
-void kdl_lk_add_waiter(struct kdl_lk *s, int li, struct kdl_ctxref who, enum kdl_mode mode);
-void kdl_lk_add_owner(struct kdl_lk *s, int li, uint64_t task_addr, enum kdl_ctx ctx,
+bool kdl_lk_add_waiter(struct kdl_lk *s, int li, struct kdl_ctxref who, enum kdl_mode mode);
+bool kdl_lk_add_owner(struct kdl_lk *s, int li, uint64_t task_addr, enum kdl_ctx ctx,
 		      enum kdl_mode mode, enum kdl_confidence conf, const char *why);
 
 /* core/locks/locks_waits.c: waits-on. */
