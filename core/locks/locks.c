@@ -162,44 +162,13 @@ bool kdl_locks_read_task_state(struct kdl_target *t, const struct kdl_layout_loc
 
 /* ---- the lock registry -------------------------------------------------- */
 
-static size_t lmap_slot(const struct kdl_lk *s, uint64_t addr)
-{
-	size_t h = (size_t)((addr >> 3) * 0x9e3779b97f4a7c15ULL), mask = s->lmap_cap - 1;
-
-	for (h &= mask; s->lmap[h].idx >= 0 && s->lmap[h].addr != addr; h = (h + 1) & mask)
-		;
-	return h;
-}
-
 /* Index of the lock at addr in the model, or -1 (a hash kept beside
  * model->locks: big dumps have tens of thousands of locks). */
 static int lmap_find(const struct kdl_lk *s, uint64_t addr)
 {
-	if (!s->lmap_cap)
-		return -1;
-	return s->lmap[lmap_slot(s, addr)].idx;
-}
+	uint64_t idx;
 
-static bool lmap_put(struct kdl_lk *s, uint64_t addr, int idx)
-{
-	if ((size_t)idx * 2 + 2 > s->lmap_cap) {
-		size_t cap = s->lmap_cap ? s->lmap_cap * 2 : 1024;
-		struct kdl_lk_addr *old = s->lmap, *nm = malloc(cap * sizeof(*nm));
-		size_t ocap = s->lmap_cap;
-
-		if (!nm)
-			return false;
-		for (size_t i = 0; i < cap; i++)
-			nm[i].idx = -1;
-		s->lmap = nm;
-		s->lmap_cap = cap;
-		for (size_t i = 0; i < ocap; i++)
-			if (old[i].idx >= 0)
-				s->lmap[lmap_slot(s, old[i].addr)] = old[i];
-		free(old);
-	}
-	s->lmap[lmap_slot(s, addr)] = (struct kdl_lk_addr){ addr, idx };
-	return true;
+	return kdl_hash_get(&s->lmap, addr, NULL, NULL, &idx) ? (int)idx : -1;
 }
 
 int kdl_lk_lock_get(struct kdl_lk *s, uint64_t addr, enum kdl_lock_kind kind)
@@ -235,7 +204,7 @@ int kdl_lk_lock_get(struct kdl_lk *s, uint64_t addr, enum kdl_lock_kind kind)
 		s->extra = ne;
 		s->extra_cap = cap;
 	}
-	if (!lmap_put(s, addr, (int)m->nlocks))
+	if (!kdl_hash_add(&s->lmap, addr, m->nlocks))
 		goto nomem;
 	memset(&s->extra[m->nlocks], 0, sizeof(s->extra[0]));
 	nl = &m->locks[m->nlocks];
@@ -496,8 +465,9 @@ out:
 	free(s.stacks);
 	free(s.worker);
 	free(s.extra);
-	free(s.lmap);
-	free(s.heads);
+	kdl_hash_free(&s.lmap);
+	kdl_hash_free(&s.heads);
+	free(s.memo);
 	for (size_t i = 0; i < s.nfnvars; i++)
 		free(s.fnvars[i].vars);
 	free(s.fnvars);

@@ -13,6 +13,8 @@
 #include "core/base/model.h"
 #include "core/target/target.h"
 
+#include "core/base/hash.h"
+
 /* Bounds of every walk over dump memory. */
 #define KDL_LK_MAX_LIST 4096      /* list nodes followed */
 #define KDL_LK_MAX_SCAN 4096      /* bytes of stack scanned for a waiter */
@@ -61,16 +63,16 @@ struct kdl_lk {
 	uint64_t *worker;             /* per task: struct worker address, 0 none */
 	struct kdl_lk_extra *extra;   /* per lock */
 	size_t extra_cap;
-	struct kdl_lk_addr *lmap;     /* open-addressing hash: lock address -> index */
-	size_t lmap_cap;              /* power of two, 0 before first use */
+	struct kdl_hash lmap;         /* lock address -> index in model->locks */
 	size_t locks_cap;             /* allocated length of model->locks */
 	struct kdl_lk_fnvars *fnvars; /* per function seen, see kdl_lk_global_pointer_to */
 	size_t nfnvars;
 	bool debug_locks_known;
 	bool debug_locks;
 	size_t lockdep_hits;          /* held_locks entries matched to known locks */
-	struct kdl_lk_head_memo *heads; /* wait-list node -> its head (walk_to_head) */
-	size_t heads_cap, nheads;     /* open addressing, power of two */
+	struct kdl_hash heads;        /* wait-list node -> index in memo */
+	struct kdl_lk_head_memo *memo; /* what walk_to_head found (locks_waits.c) */
+	size_t nmemo, memo_cap;
 	size_t dropped;               /* locks and wait/hold edges lost to out-of-memory */
 };
 
