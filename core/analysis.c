@@ -19,6 +19,7 @@
 #include "core/kernel/kernel.h"
 #include "core/debuginfo/layout.h"
 #include "core/locks/locks.h"
+#include "core/graph/graph.h"
 #include "core/unwind/unwind.h"
 #include "core/report/report.h"
 
@@ -519,6 +520,14 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 	}
 	if (err) {
 		/* the lock analysis is best effort over what was read */
+		note_partial(m, "lock analysis incomplete: %.120s", err->msg);
+		kdl_error_destroy(err);
+		partial = true;
+	}
+	/* the next stage: the wait-for graph over what the lock analysis filled
+	 * (consistent even when it stopped early), before more tasks get frames */
+	err = kdl_graph_build(m);
+	if (err) {
 		note_partial(m, "lock analysis incomplete: %.120s", err->msg);
 		kdl_error_destroy(err);
 		partial = true;

@@ -1,5 +1,8 @@
 /* core/base/str.c - see str.h. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "core/base/str.h"
 
@@ -24,4 +27,28 @@ void kdl_sanitize(const char *in, size_t inlen, char *out, size_t n)
 		}
 	}
 	out[o] = '\0';
+}
+
+char *kdl_strndup(const char *s, size_t max)
+{
+	size_t n = 0;
+	char *p;
+
+	if (!s)
+		return NULL;
+	while (n < max && s[n])
+		n++;
+	if (n == SIZE_MAX)
+		return NULL;
+	p = malloc(n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+char *kdl_strdup(const char *s)
+{
+	return kdl_strndup(s, SIZE_MAX);
 }

@@ -17,8 +17,16 @@
  * every candidate and what the others would give. Each finding's summary marks
  * inferred and stale holder edges and its confidence is the weakest of them.
  *
- * kdl_graph_build() is called by kdl_locks_analyse() (core/locks/locks.h); it is
- * exposed for tests that fill a model by hand.
+ * Inside: core/graph/graph.c (nodes, edges, components, cycles, alternatives)
+ * and core/graph/findings.c (classification, severity, summaries), sharing
+ * core/graph/graph_priv.h. All finding classification lives here: the
+ * front-ends read kdl_finding.kind and .deadlock and decide nothing again.
+ *
+ * core/analysis.c calls kdl_graph_build() right after kdl_locks_analyse()
+ * (core/locks/locks.h), the stage that fills what it reads; tests call it on
+ * a model filled by hand. Graph reads the model and the public
+ * core/locks/locks.h only (kdl_locks_blocking_fn() names where a context
+ * waits). KDL_DEBUG_LOCKS=1 in the environment prints the findings on stderr.
  */
 #ifndef KDL_GRAPH_H
 #define KDL_GRAPH_H

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/str.h"
 #include "core/debuginfo/debuginfo.h"
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -82,20 +83,6 @@ bool kdl_lk_string(struct kdl_lk *s, uint64_t addr, char *buf, size_t len)
 	return true;
 }
 
-char *kdl_lk_strdup(const char *str)
-{
-	size_t n;
-	char *p;
-
-	if (!str)
-		return NULL;
-	n = strlen(str) + 1;
-	p = malloc(n);
-	if (p)
-		memcpy(p, str, n);
-	return p;
-}
-
 char *kdl_lk_printf(const char *fmt, ...)
 {
 	char buf[512];
@@ -104,7 +91,7 @@ char *kdl_lk_printf(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	return kdl_lk_strdup(buf);
+	return kdl_strdup(buf);
 }
 
 static int cmp_addr(const void *a, const void *b)
@@ -175,44 +162,13 @@ bool kdl_locks_read_task_state(struct kdl_target *t, const struct kdl_layout_loc
 
 /* ---- the lock registry -------------------------------------------------- */
 
-static size_t lmap_slot(const struct kdl_lk *s, uint64_t addr)
-{
-	size_t h = (size_t)((addr >> 3) * 0x9e3779b97f4a7c15ULL), mask = s->lmap_cap - 1;
-
-	for (h &= mask; s->lmap[h].idx >= 0 && s->lmap[h].addr != addr; h = (h + 1) & mask)
-		;
-	return h;
-}
-
 /* Index of the lock at addr in the model, or -1 (a hash kept beside
  * model->locks: big dumps have tens of thousands of locks). */
 static int lmap_find(const struct kdl_lk *s, uint64_t addr)
 {
-	if (!s->lmap_cap)
-		return -1;
-	return s->lmap[lmap_slot(s, addr)].idx;
-}
+	uint64_t idx;
 
-static bool lmap_put(struct kdl_lk *s, uint64_t addr, int idx)
-{
-	if ((size_t)idx * 2 + 2 > s->lmap_cap) {
-		size_t cap = s->lmap_cap ? s->lmap_cap * 2 : 1024;
-		struct kdl_lk_addr *old = s->lmap, *nm = malloc(cap * sizeof(*nm));
-		size_t ocap = s->lmap_cap;
-
-		if (!nm)
-			return false;
-		for (size_t i = 0; i < cap; i++)
-			nm[i].idx = -1;
-		s->lmap = nm;
-		s->lmap_cap = cap;
-		for (size_t i = 0; i < ocap; i++)
-			if (old[i].idx >= 0)
-				s->lmap[lmap_slot(s, old[i].addr)] = old[i];
-		free(old);
-	}
-	s->lmap[lmap_slot(s, addr)] = (struct kdl_lk_addr){ addr, idx };
-	return true;
+	return kdl_hash_get(&s->lmap, addr, NULL, NULL, &idx) ? (int)idx : -1;
 }
 
 int kdl_lk_lock_get(struct kdl_lk *s, uint64_t addr, enum kdl_lock_kind kind)
@@ -235,7 +191,7 @@ int kdl_lk_lock_get(struct kdl_lk *s, uint64_t addr, enum kdl_lock_kind kind)
 			cap = m->nlocks + 1;
 		nl = realloc(m->locks, cap * sizeof(*nl));
 		if (!nl)
-			return -1;
+			goto nomem;
 		m->locks = nl;
 		s->locks_cap = cap;
 	}
@@ -244,12 +200,12 @@ int kdl_lk_lock_get(struct kdl_lk *s, uint64_t addr, enum kdl_lock_kind kind)
 		struct kdl_lk_extra *ne = realloc(s->extra, cap * sizeof(*ne));
 
 		if (!ne)
-			return -1;
+			goto nomem;
 		s->extra = ne;
 		s->extra_cap = cap;
 	}
-	if (!lmap_put(s, addr, (int)m->nlocks))
-		return -1;
+	if (!kdl_hash_add(&s->lmap, addr, m->nlocks))
+		goto nomem;
 	memset(&s->extra[m->nlocks], 0, sizeof(s->extra[0]));
 	nl = &m->locks[m->nlocks];
 	memset(nl, 0, sizeof(*nl));
@@ -260,23 +216,29 @@ int kdl_lk_lock_get(struct kdl_lk *s, uint64_t addr, enum kdl_lock_kind kind)
 	nl->stack_pid = -1;
 	nl->quality = KDL_Q_OK;
 	return (int)m->nlocks++;
+nomem:
+	s->dropped++;
+	return -1;
 }
 
-void kdl_lk_add_waiter(struct kdl_lk *s, int li, struct kdl_ctxref who, enum kdl_mode mode)
+bool kdl_lk_add_waiter(struct kdl_lk *s, int li, struct kdl_ctxref who, enum kdl_mode mode)
 {
 	struct kdl_lock *l = &s->m->locks[li];
 	struct kdl_waiter *nw;
 
 	for (size_t i = 0; i < l->nwaiters; i++)
 		if (l->waiters[i].who.task == who.task && l->waiters[i].who.ctx == who.ctx)
-			return;
+			return true;
 	nw = realloc(l->waiters, (l->nwaiters + 1) * sizeof(*nw));
-	if (!nw)
-		return;
+	if (!nw) {
+		s->dropped++;
+		return false;
+	}
 	l->waiters = nw;
 	nw[l->nwaiters].who = who;
 	nw[l->nwaiters].mode = mode;
 	l->nwaiters++;
+	return true;
 }
 
 static bool task_alive(const struct kdl_task *t)
@@ -288,7 +250,7 @@ static bool task_alive(const struct kdl_task *t)
 	return true;
 }
 
-void kdl_lk_add_owner(struct kdl_lk *s, int li, uint64_t task_addr, enum kdl_ctx ctx,
+bool kdl_lk_add_owner(struct kdl_lk *s, int li, uint64_t task_addr, enum kdl_ctx ctx,
 		      enum kdl_mode mode, enum kdl_confidence conf, const char *why)
 {
 	struct kdl_lock *l = &s->m->locks[li];
@@ -296,7 +258,7 @@ void kdl_lk_add_owner(struct kdl_lk *s, int li, uint64_t task_addr, enum kdl_ctx
 	int ti;
 
 	if (!task_addr)
-		return;
+		return true;
 	for (size_t i = 0; i < l->nowners; i++) {
 		o = &l->owners[i];
 		if (o->task_addr == task_addr && o->who.ctx == ctx) {
@@ -305,12 +267,14 @@ void kdl_lk_add_owner(struct kdl_lk *s, int li, uint64_t task_addr, enum kdl_ctx
 				o->why = why;
 				o->mode = mode;
 			}
-			return;
+			return true;
 		}
 	}
 	no = realloc(l->owners, (l->nowners + 1) * sizeof(*no));
-	if (!no)
-		return;
+	if (!no) {
+		s->dropped++;
+		return false;
+	}
 	l->owners = no;
 	o = &no[l->nowners++];
 	memset(o, 0, sizeof(*o));
@@ -340,6 +304,7 @@ void kdl_lk_add_owner(struct kdl_lk *s, int li, uint64_t task_addr, enum kdl_ctx
 							 sizeof(comm)))
 			snprintf(o->comm, sizeof(o->comm), "%s", comm);
 	}
+	return true;
 }
 
 /* ---- holds ---------------------------------------------------------------- */
@@ -363,8 +328,10 @@ static void fill_holds(struct kdl_lk *s)
 			if (dup)
 				continue;
 			nh = realloc(t->holds, (t->nholds + 1) * sizeof(*nh));
-			if (!nh)
+			if (!nh) {
+				s->dropped++;
 				continue;
+			}
 			t->holds = nh;
 			nh[t->nholds++] = (int)li;
 		}
@@ -377,8 +344,8 @@ static void debug_dump(struct kdl_lk *s, const struct kdl_error *err)
 {
 	const struct kdl_model *m = s->m;
 
-	fprintf(stderr, "locks: %s; %zu tasks, %zu stacks, %zu locks, %zu cycles, %zu findings\n",
-		err ? err->msg : "ok", m->ntasks, s->nstacks, m->nlocks, m->ncycles, m->nfindings);
+	fprintf(stderr, "locks: %s; %zu tasks, %zu stacks, %zu locks\n", err ? err->msg : "ok",
+		m->ntasks, s->nstacks, m->nlocks);
 	fprintf(stderr, "  layout: pob=%llx vmemmap=%llx page.size=%u slab_cache=%d/%u pg_slab=%lld "
 		"kmem_cache.name=%d/%u rt=%d rwsem_style=%d swait=%d held_locks=%d\n",
 		(unsigned long long)s->L->page_offset_base, (unsigned long long)s->L->vmemmap_base,
@@ -413,9 +380,6 @@ static void debug_dump(struct kdl_lk *s, const struct kdl_error *err)
 				kdl_confidence_name(l->owners[o].confidence), l->owners[o].alive,
 				l->owners[o].why ? l->owners[o].why : "");
 	}
-	for (size_t i = 0; i < m->nfindings; i++)
-		fprintf(stderr, "  finding %s: %s\n", kdl_finding_kind_name(m->findings[i].kind),
-			m->findings[i].summary);
 }
 
 struct kdl_error *kdl_locks_analyse(struct kdl_locks_ctx *ctx, struct kdl_model *m)
@@ -427,6 +391,11 @@ struct kdl_error *kdl_locks_analyse(struct kdl_locks_ctx *ctx, struct kdl_model 
 
 	if (!ctx || !ctx->target || !m)
 		return kdl_error_create(KDL_ERR_INTERNAL, "lock analysis: no target or model");
+	/* first of all: whatever fails below leaves a consistent model */
+	for (size_t i = 0; i < m->ntasks; i++)
+		m->tasks[i].waits_on = -1;
+	for (size_t c = 0; c < m->ncpus; c++)
+		m->cpus[c].spinning_on = -1;
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;
 	s.m = m;
@@ -457,12 +426,8 @@ struct kdl_error *kdl_locks_analyse(struct kdl_locks_ctx *ctx, struct kdl_model 
 			s.stacks[s.nstacks].hi = t->stack_base + s.tsize;
 			s.stacks[s.nstacks++].task = (int)i;
 		}
-		t->waits_on = -1;
 	}
 	kdl_lk_sort(&s);
-	for (size_t c = 0; c < m->ncpus; c++)
-		m->cpus[c].spinning_on = -1;
-
 	for (size_t c = 0; c < m->ncpus; c++)
 		kdl_lk_analyse_cpu(&s, c);
 	for (size_t i = 0; i < nt; i++)
@@ -483,7 +448,10 @@ struct kdl_error *kdl_locks_analyse(struct kdl_locks_ctx *ctx, struct kdl_model 
 			m->tasks[i].involved = true;
 	for (size_t li = 0; li < m->nlocks; li++)
 		kdl_names_fill(&s, (int)li);
-	err = kdl_graph_build(m);
+	if (s.dropped)
+		err = kdl_error_create(KDL_ERR_NOMEM, "lock analysis: out of memory: %zu lock%s or "
+				       "wait/hold edge%s dropped", s.dropped, s.dropped == 1 ? "" : "s",
+				       s.dropped == 1 ? "" : "s");
 out:
 	if (getenv("KDL_DEBUG_LOCKS"))
 		debug_dump(&s, err);
@@ -492,8 +460,9 @@ out:
 	free(s.stacks);
 	free(s.worker);
 	free(s.extra);
-	free(s.lmap);
-	free(s.heads);
+	kdl_hash_free(&s.lmap);
+	kdl_hash_free(&s.heads);
+	free(s.memo);
 	for (size_t i = 0; i < s.nfnvars; i++)
 		free(s.fnvars[i].vars);
 	free(s.fnvars);

@@ -1,5 +1,6 @@
-/* core/locks/locks_priv.h - shared state of the lock analysis (core/locks*.c,
- * core/graph/graph.c, core/locks/names.c). Not for use outside the lock engineer's files. */
+/* core/locks/locks_priv.h - shared state of the lock analysis (core/locks/locks.c,
+ * locks_waits.c, locks_owners.c, names.c). Not for use outside core/locks/: later
+ * stages (core/graph) read the model and core/locks/locks.h only. */
 #ifndef KDL_LOCKS_PRIV_H
 #define KDL_LOCKS_PRIV_H
 
@@ -11,6 +12,8 @@
 #include "core/locks/locks.h"
 #include "core/base/model.h"
 #include "core/target/target.h"
+
+#include "core/base/hash.h"
 
 /* Bounds of every walk over dump memory. */
 #define KDL_LK_MAX_LIST 4096      /* list nodes followed */
@@ -60,16 +63,17 @@ struct kdl_lk {
 	uint64_t *worker;             /* per task: struct worker address, 0 none */
 	struct kdl_lk_extra *extra;   /* per lock */
 	size_t extra_cap;
-	struct kdl_lk_addr *lmap;     /* open-addressing hash: lock address -> index */
-	size_t lmap_cap;              /* power of two, 0 before first use */
+	struct kdl_hash lmap;         /* lock address -> index in model->locks */
 	size_t locks_cap;             /* allocated length of model->locks */
 	struct kdl_lk_fnvars *fnvars; /* per function seen, see kdl_lk_global_pointer_to */
 	size_t nfnvars;
 	bool debug_locks_known;
 	bool debug_locks;
 	size_t lockdep_hits;          /* held_locks entries matched to known locks */
-	struct kdl_lk_head_memo *heads; /* wait-list node -> its head (walk_to_head) */
-	size_t heads_cap, nheads;     /* open addressing, power of two */
+	struct kdl_hash heads;        /* wait-list node -> index in memo */
+	struct kdl_lk_head_memo *memo; /* what walk_to_head found (locks_waits.c) */
+	size_t nmemo, memo_cap;
+	size_t dropped;               /* locks and wait/hold edges lost to out-of-memory */
 };
 
 static inline bool kdl_lk_kptr(uint64_t v)
@@ -88,13 +92,14 @@ bool kdl_lk_field(struct kdl_lk *s, uint64_t base, const struct kdl_field *f, ui
 /* Read a NUL-terminated string of at most len-1 bytes and sanitise it. */
 bool kdl_lk_string(struct kdl_lk *s, uint64_t addr, char *buf, size_t len);
 void kdl_lk_sanitise(char *buf);
-char *kdl_lk_strdup(const char *s);
 char *kdl_lk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* core/locks/locks.c: the lock registry. */
+/* core/locks/locks.c: the lock registry. When memory runs out these record
+ * nothing, count what they lost in s->dropped (kdl_locks_analyse() reports it
+ * as KDL_ERR_NOMEM) and fail: lock_get returns -1, the others false. */
 int kdl_lk_lock_get(struct kdl_lk *s, uint64_t addr, enum kdl_lock_kind kind);
-void kdl_lk_add_waiter(struct kdl_lk *s, int li, struct kdl_ctxref who, enum kdl_mode mode);
-void kdl_lk_add_owner(struct kdl_lk *s, int li, uint64_t task_addr, enum kdl_ctx ctx,
+bool kdl_lk_add_waiter(struct kdl_lk *s, int li, struct kdl_ctxref who, enum kdl_mode mode);
+bool kdl_lk_add_owner(struct kdl_lk *s, int li, uint64_t task_addr, enum kdl_ctx ctx,
 		      enum kdl_mode mode, enum kdl_confidence conf, const char *why);
 
 /* core/locks/locks_waits.c: waits-on. */
@@ -115,10 +120,6 @@ void kdl_lk_lockdep_owners(struct kdl_lk *s);
 void kdl_lk_infer_owners(struct kdl_lk *s, int li, struct kdl_lk_coderef *cache, size_t *ncache);
 void kdl_lk_infer_wakers(struct kdl_lk *s, int li);
 
-/* The function a blocked task's trace shows it waiting in (the caller of
- * the lock primitive or sleep), or NULL. */
-const char *kdl_lk_blocking_fn(const struct kdl_frame *f, size_t n);
-
 /* A global pointer variable whose value is `obj` and which the code of lock
  * li's waiters or holders uses (the way they reach the object): its name. */
 bool kdl_lk_global_pointer_to(struct kdl_lk *s, int li, uint64_t obj, char *buf, size_t len);
@@ -126,8 +127,5 @@ bool kdl_lk_global_pointer_to(struct kdl_lk *s, int li, uint64_t obj, char *buf,
 /* core/locks/names.c: fill name, symbol, cache, type, member, object, offset,
  * percpu_cpu and stack_pid of lock `li`. */
 void kdl_names_fill(struct kdl_lk *s, int li);
-
-/* core/graph/graph.c: build cycles[] and findings[] from locks/tasks/cpus. */
-struct kdl_error *kdl_graph_build(struct kdl_model *m);
 
 #endif

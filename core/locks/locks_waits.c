@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/str.h"
+
 /* ---- frame classification ---------------------------------------------- */
 
 enum wk {
@@ -222,7 +224,7 @@ static void classify_frames(const struct kdl_frame *f, size_t n, struct blockinf
 	}
 }
 
-const char *kdl_lk_blocking_fn(const struct kdl_frame *f, size_t n)
+const char *kdl_locks_blocking_fn(const struct kdl_frame *f, size_t n)
 {
 	struct blockinfo bi;
 
@@ -273,45 +275,58 @@ struct kdl_lk_head_memo {
 	uint32_t list_off, task_off; /* what is_head() looked at */
 };
 
-static struct kdl_lk_head_memo *memo_slot(struct kdl_lk_head_memo *t, size_t cap,
-					  uint64_t node, const struct wrec *w)
-{
-	size_t i = (size_t)((node * 0x9e3779b97f4a7c15ull) >> 40) & (cap - 1);
+struct memo_key {
+	const struct kdl_lk *s;
+	const struct wrec *w;
+};
 
-	while (t[i].node && (t[i].node != node || t[i].list_off != w->list_off ||
-			     t[i].task_off != w->task_off))
-		i = (i + 1) & (cap - 1);
-	return &t[i];
+/* The table's key is the node itself; the entry must also have been found
+ * for the same record type. */
+static bool memo_eq(void *arg, uint64_t value)
+{
+	const struct memo_key *k = arg;
+	const struct kdl_lk_head_memo *e = &k->s->memo[value];
+
+	return e->list_off == k->w->list_off && e->task_off == k->w->task_off;
+}
+
+static struct kdl_lk_head_memo *memo_find(const struct kdl_lk *s, uint64_t node,
+					  const struct wrec *w)
+{
+	struct memo_key k = { s, w };
+	uint64_t i;
+
+	return kdl_hash_get(&s->heads, node, memo_eq, &k, &i) ? &s->memo[i] : NULL;
 }
 
 static uint64_t memo_get(const struct kdl_lk *s, uint64_t node, const struct wrec *w)
 {
-	return s->heads_cap ? memo_slot(s->heads, s->heads_cap, node, w)->head : 0;
+	const struct kdl_lk_head_memo *e = memo_find(s, node, w);
+
+	return e ? e->head : 0;
 }
 
+/* A memo only: when memory runs out the walk is merely done again. */
 static void memo_put(struct kdl_lk *s, uint64_t node, const struct wrec *w, uint64_t head)
 {
-	struct kdl_lk_head_memo *e;
+	struct kdl_lk_head_memo *e = memo_find(s, node, w);
 
-	if (2 * (s->nheads + 1) > s->heads_cap) {
-		size_t cap = s->heads_cap ? 2 * s->heads_cap : 1024;
-		struct kdl_lk_head_memo *t = calloc(cap, sizeof(*t));
-
-		if (!t)
-			return;
-		for (size_t i = 0; i < s->heads_cap; i++)
-			if (s->heads[i].node) {
-				struct wrec ow = { s->heads[i].list_off, s->heads[i].task_off, 0, true };
-
-				*memo_slot(t, cap, s->heads[i].node, &ow) = s->heads[i];
-			}
-		free(s->heads);
-		s->heads = t;
-		s->heads_cap = cap;
+	if (e) {
+		e->head = head;
+		return;
 	}
-	e = memo_slot(s->heads, s->heads_cap, node, w);
-	if (!e->node)
-		s->nheads++;
+	if (s->nmemo == s->memo_cap) {
+		size_t cap = s->memo_cap ? 2 * s->memo_cap : 512;
+
+		e = realloc(s->memo, cap * sizeof(*e));
+		if (!e)
+			return;
+		s->memo = e;
+		s->memo_cap = cap;
+	}
+	if (!kdl_hash_add(&s->heads, node, s->nmemo))
+		return;
+	e = &s->memo[s->nmemo++];
 	e->node = node;
 	e->head = head;
 	e->list_off = w->list_off;
@@ -606,8 +621,8 @@ static void other_wait(struct kdl_lk *s, int ti, const struct blockinfo *bi,
 		label = f[bi->kind_frame].function;
 	if (!label && n)
 		label = f[n - 1].function;
-	t->other.kind = kdl_lk_strdup(kind);
-	t->other.label = kdl_lk_strdup(label ? label : "?");
+	t->other.kind = kdl_strdup(kind);
+	t->other.label = kdl_strdup(label ? label : "?");
 }
 
 void kdl_lk_analyse_task(struct kdl_lk *s, int ti)

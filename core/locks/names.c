@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/str.h"
 #include "core/debuginfo/debuginfo.h"
 #include "core/locks/locks_priv.h"
 
@@ -120,9 +121,9 @@ static void var_member(struct kdl_lk *s, struct kdl_lock *l, const char *var, ui
 	if (off == 0 && (!type[0] || is_lock_type(type)))
 		return;
 	if (type[0])
-		l->type = kdl_lk_strdup(type);
+		l->type = kdl_strdup(type);
 	member_of(s, type[0] ? type : NULL, off, buf, len);
-	l->member = kdl_lk_strdup(buf);
+	l->member = kdl_strdup(buf);
 }
 
 /* "sym", "sym.member" or "sym+0x10", plus a suffix. */
@@ -143,7 +144,7 @@ static bool name_symbol(struct kdl_lk *s, struct kdl_lock *l)
 	    sym.is_function)
 		return false;
 	off = l->address - sym.addr;
-	l->symbol = kdl_lk_strdup(sym.name);
+	l->symbol = kdl_strdup(sym.name);
 	l->object = sym.addr;
 	l->offset = off;
 	var_member(s, l, sym.name, off, member, sizeof(member));
@@ -170,7 +171,7 @@ static bool name_percpu(struct kdl_lk *s, struct kdl_lock *l)
 			continue;
 		if (!kdl_debuginfo_symbol_at(s->ctx->di, a, &sym))
 			continue;
-		l->symbol = kdl_lk_strdup(sym.name);
+		l->symbol = kdl_strdup(sym.name);
 		l->percpu_cpu = (int)c;
 		l->object = sym.addr + off;
 		l->offset = a - sym.addr;
@@ -250,7 +251,7 @@ static void type_from_pointer(struct kdl_lk *s, struct kdl_lock *l, int li, uint
 		return;
 	}
 	snprintf(stype, slen, "%s", vt);
-	l->type = kdl_lk_strdup(vt + 7);
+	l->type = kdl_strdup(vt + 7);
 	member_of(s, stype, l->offset, member, mlen);
 }
 
@@ -280,7 +281,7 @@ static bool type_from_well_known(struct kdl_lk *s, struct kdl_lock *l, uint64_t 
 		if (e1 || e2 || !tsz || tsz > size || tsz <= size / 2 || off != l->offset)
 			continue;
 		snprintf(stype, slen, "%s", known[i].type);
-		l->type = kdl_lk_strdup(known[i].type + 7);
+		l->type = kdl_strdup(known[i].type + 7);
 		snprintf(member, mlen, "%s", known[i].member);
 		return true;
 	}
@@ -359,7 +360,7 @@ static bool name_slab(struct kdl_lk *s, struct kdl_lock *l, int li)
 	obj = base + pad + idx * size;
 	if (a - obj >= osize)
 		return false;
-	l->cache = kdl_lk_strdup(cname);
+	l->cache = kdl_strdup(cname);
 	l->object = obj;
 	l->offset = a - obj;
 	kdl_names_cache_type(cname, type, sizeof(type));
@@ -370,7 +371,7 @@ static bool name_slab(struct kdl_lk *s, struct kdl_lock *l, int li)
 		struct kdl_error *err = kdl_debuginfo_type_size(s->ctx->di, stype, &tsz);
 
 		if (!err && tsz && tsz <= size) {
-			l->type = kdl_lk_strdup(type);
+			l->type = kdl_strdup(type);
 			member_of(s, stype, l->offset, member, sizeof(member));
 		}
 		kdl_error_destroy(err);
@@ -382,7 +383,7 @@ static bool name_slab(struct kdl_lk *s, struct kdl_lock *l, int li)
 						  sizeof(member));
 	if (!member[0])
 		snprintf(member, sizeof(member), "+0x%llx", (unsigned long long)l->offset);
-	l->member = kdl_lk_strdup(member);
+	l->member = kdl_strdup(member);
 	object_owner(s, l->type, obj, own, sizeof(own));
 	if (l->type && !strncmp(cname, "kmalloc", 7) && !well_known)
 		/* a generic cache: say both, "kmalloc-64 struct foo.lock" */
@@ -456,7 +457,7 @@ void kdl_names_fill(struct kdl_lk *s, int li)
 	if (l->kind == KDL_LOCK_WORK)
 		name_work(s, l);
 	if (!l->name)
-		l->name = kdl_lk_strdup("?");
+		l->name = kdl_strdup("?");
 }
 
 struct kdl_error *kdl_names_lock_at(struct kdl_target *t, struct kdl_debuginfo *di,
