@@ -33,12 +33,20 @@ if [ $system = 1 ]; then
 		exit 2
 	fi
 	# Caches of system tests (guest images, chroots, browsers) live outside
-	# the clone so that later runs on the same machine reuse them.
-	export KDL_CACHE=${KDL_CACHE:-/var/cache/kdlview}
+	# the clone so that later runs on the same machine reuse them. Without
+	# KDL_CACHE: /var/cache/kdlview, or ~/.cache/kdlview when that is not
+	# writable (not root).
+	if [ -z "${KDL_CACHE:-}" ]; then
+		KDL_CACHE=/var/cache/kdlview
+		if ! { mkdir -p "$KDL_CACHE" 2>/dev/null && [ -w "$KDL_CACHE" ]; }; then
+			KDL_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/kdlview
+		fi
+	fi
+	export KDL_CACHE
 	case $KDL_CACHE in "$TOP"|"$TOP"/*)
 		echo "run.sh --system: KDL_CACHE=$KDL_CACHE is inside the clone" >&2; exit 2 ;;
 	esac
-	if ! mkdir -p "$KDL_CACHE" 2>/dev/null || [ ! -w "$KDL_CACHE" ]; then
+	if ! { mkdir -p "$KDL_CACHE" 2>/dev/null && [ -w "$KDL_CACHE" ]; }; then
 		echo "run.sh --system: cache $KDL_CACHE not writable (set KDL_CACHE)" >&2
 		exit 2
 	fi

@@ -5,7 +5,7 @@
 # Environment from tests/run.sh: TOP (repo), BUILD (build dir), KDLVIEW (binary),
 # KDL_SAMPLES (unpacked samples, default $TOP/build/samples), KDL_CACHE (system
 # tests only: a cache directory outside the clone).
-: "${TOP:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 : "${BUILD:=build}"
 case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
 : "${KDLVIEW:=$BUILD/kdlview}"
