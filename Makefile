@@ -1,13 +1,17 @@
 # kdlview - plain make + pkg-config.
 #
 #   make            build build/kdlview (and build/libkdlcore.a)
-#   make check      build and run every test, then again under ASan+UBSan
+#   make check      build and run every test (check-plain), again under
+#                   ASan+UBSan (check-asan), then once the slow system tests
+#                   (check-system: tests/system/s_*.sh, cache in KDL_CACHE,
+#                   default /var/cache/kdlview)
 #   make demo       build, unpack the samples, open the 6.1-orc sample
 #   make deps       check (and as root install) the Debian packages needed
 #
 # Tests are discovered by name (see tests/README.md): tests/unit_*.c link with
 # the core library, tests/tui_*.c also with the TUI objects, tests/t_*.sh are
-# shell tests. Add a file; no Makefile edit is needed.
+# shell tests, tests/system/s_*.sh system tests. Add a file; no Makefile edit
+# is needed.
 
 CC      ?= cc
 BUILD   ?= build
@@ -52,7 +56,7 @@ DEMO_DIR     ?= $(BUILD)/samples/6.1-orc
 DEMO_VMCORE  ?= $(DEMO_DIR)/vmcore
 DEMO_VMLINUX ?= $(DEMO_DIR)/vmlinux
 
-.PHONY: all check check-plain check-asan test-bins demo deps clean keys-doc install
+.PHONY: all check check-plain check-asan check-system test-bins demo deps clean keys-doc install
 all: $(KDLVIEW)
 
 -include samples/samples.mk
@@ -86,7 +90,12 @@ $(BUILD)/tests/tui_%: $(BUILD)/obj/tests/tui_%.o $(HELP_OBJS) $(TUI_LIB) $(CORE_
 
 test-bins: $(KDLVIEW) $(TEST_BINS)
 
-# The runner runs every test binary and every tests/t_*.sh of one build dir.
+# Three steps. check-plain and check-asan run the same suite (every test
+# binary and every tests/t_*.sh) on build/ and on build/asan/; check-system runs
+# tests/system/s_*.sh once, on build/ (never under sanitizers): slow tests of
+# the whole system (valgrind over the samples, the bounded fuzzing run; later
+# QEMU guests, Debian chroots, a browser). Their caches live outside the clone
+# in KDL_CACHE (default /var/cache/kdlview, exported by tests/run.sh --system).
 check-plain:
 	$(MAKE) BUILD=build SAN= test-bins
 	BUILD=build tests/run.sh
@@ -97,12 +106,17 @@ check-asan:
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
 
+check-system:
+	$(MAKE) BUILD=build SAN= all
+	BUILD=build tests/run.sh --system
+
 # The tests read the unpacked samples: unpack them first (cached, no network).
 check:
 	.ci/deps.sh
 	@if $(MAKE) -n samples >/dev/null 2>&1; then $(MAKE) samples; fi
 	$(MAKE) check-plain
 	$(MAKE) check-asan
+	$(MAKE) check-system
 
 # deps first, then a fresh make: pkg-config flags are read when make starts.
 demo:

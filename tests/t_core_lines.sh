@@ -10,6 +10,6 @@ for v in 6.1-orc 6.1-fp 6.12-lockdep 6.12-rt; do
 	if ! "$KDLVIEW" --report --all --format json "$d/vmcore.kdump" "$d/vmlinux" > "$tmp/r.json" 2> "$tmp/err"; then
 		fail "$v: kdlview failed: $(head -c 300 "$tmp/err")"; continue
 	fi
-	python3 "$TOP/tests/lib/lines_check.py" "$v" "$tmp/r.json" "$d/vmlinux" $(ls "$d"/*.ko 2>/dev/null) || kdl_failed=1
+	checks_from python3 "$TOP/tests/lib/lines_check.py" "$v" "$tmp/r.json" "$d/vmlinux" $(ls "$d"/*.ko 2>/dev/null)
 done
 done_testing

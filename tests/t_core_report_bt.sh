@@ -10,6 +10,6 @@ for v in 6.1-orc 6.1-fp; do
 	if ! "$KDLVIEW" --report "$d/vmcore.kdump" "$d/vmlinux" > "$tmp/r.txt" 2> "$tmp/err"; then
 		fail "$v: kdlview failed: $(head -c 300 "$tmp/err")"; continue
 	fi
-	python3 "$TOP/tests/lib/bt_compare.py" "$v" "$tmp/r.txt" "$truth" "$d/expected.json" || kdl_failed=1
+	checks_from python3 "$TOP/tests/lib/bt_compare.py" "$v" "$tmp/r.txt" "$truth" "$d/expected.json"
 done
 done_testing

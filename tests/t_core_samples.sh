@@ -14,7 +14,7 @@ one() { # variant dump expected [crash_ps [drgn]]
 	rc=$?
 	if [ $rc != 0 ]; then fail "$name: kdlview exit $rc: $(head -c 300 "$tmp/err")"; return; fi
 	pass "$name: opens (exit 0)"
-	python3 "$TOP/tests/lib/core_check.py" "$name" "$tmp/r.json" "$d/$exp" "$ps" "$dr" || kdl_failed=1
+	checks_from python3 "$TOP/tests/lib/core_check.py" "$name" "$tmp/r.json" "$d/$exp" "$ps" "$dr"
 	# either order of the two files
 	"$KDLVIEW" --report --format json "$d/vmlinux" "$d/$dump" > "$tmp/r2.json" 2>/dev/null
 	check "$name: VMLINUX VMCORE order works" test $? = 0

@@ -24,7 +24,7 @@ print(*[t["pid"] for t in s["tasks"]], ",".join(map(str, other)))' "$exp")
 run --format json --pid "$p1" > "$tmp/p.json" 2>/dev/null
 rc=$?
 check "locks report: --pid $p1 json exits 0 (or 5, partial dump)" test $rc = 0 -o $rc = 5
-python3 - "$tmp/p.json" "$p1" "$p2" "$p3" "$others" <<'EOF' || kdl_failed=1
+checks_from python3 - "$tmp/p.json" "$p1" "$p2" "$p3" "$others" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
 want = {int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])}

@@ -19,7 +19,7 @@ one() { # variant dump expected [console log of that boot]
 	rc=$?
 	# 5: a usable but partial dump; the lock analysis is still judged
 	if [ $rc != 0 ] && [ $rc != 5 ]; then fail "$name: kdlview exit $rc: $(head -c 300 "$tmp/err")"; return; fi
-	python3 "$TOP/tests/lib/locks_check.py" "$name" "$tmp/r.json" "$truth" "$log" || kdl_failed=1
+	checks_from python3 "$TOP/tests/lib/locks_check.py" "$name" "$tmp/r.json" "$truth" "$log"
 }
 
 for v in 6.1-orc 6.1-fp 6.12-lockdep 6.12-rt; do

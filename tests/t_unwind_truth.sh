@@ -29,7 +29,7 @@ for v in 6.1-orc 6.1-fp 6.12-lockdep 6.12-rt; do
 			fail "unwind $v/$fmt: unwind_dump failed: $(tail -1 "$out")"
 			continue
 		fi
-		python3 tests/tools/cmp_trace.py "$log" "$out" "unwind $v/$fmt" || kdl_failed=1
+		checks_from python3 tests/tools/cmp_trace.py "$log" "$out" "unwind $v/$fmt"
 	done
 done
 done_testing

@@ -201,7 +201,7 @@ static struct kdl_tui *start(const char *theme, const char *source_dir, int pid)
 	char err[256];
 	struct kdl_tui *t = kdl_tui_create(&src, &o, err, sizeof(err));
 	if (!t) {
-		printf("FAIL create: %s\n", err);
+		kdl_test_fail("create: %s", err);
 		exit(1);
 	}
 	kdl_tui_screen_init(t);
@@ -317,8 +317,8 @@ int main(int argc, char **argv)
 	FILE *in = fopen("/dev/null", "r");
 	SCREEN *scr = newterm(NULL, out, in);
 	if (!scr) {
-		printf("SKIP newterm failed (no xterm-256color terminfo?)\n");
-		return 77;
+		kdl_test_skip("newterm failed (no xterm-256color terminfo?)");
+		return kdl_test_done();
 	}
 	set_term(scr);
 

@@ -54,7 +54,7 @@ fuzz-image: $(KDLVIEW)
 
 -include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)
 
-# valgrind over every unpacked sample (also part of make check)
+# valgrind over every unpacked sample (a system test: make check-system)
 .PHONY: valgrind
 valgrind: $(KDLVIEW)
-	BUILD=build tests/run.sh t_valgrind
+	BUILD=build tests/run.sh --system s_valgrind

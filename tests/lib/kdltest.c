@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int failures;
+/* What kdl_test_done() prints on the closing line (tests/run.sh checks it
+ * against the PASS/FAIL/SKIP lines). */
+static int passes, failures, skips;
 
 static void emit(const char *tag, const char *fmt, va_list ap)
 {
@@ -21,6 +23,7 @@ void kdl_test_pass(const char *fmt, ...)
 {
 	va_list ap;
 
+	passes++;
 	va_start(ap, fmt);
 	emit("PASS", fmt, ap);
 	va_end(ap);
@@ -40,6 +43,7 @@ void kdl_test_skip(const char *fmt, ...)
 {
 	va_list ap;
 
+	skips++;
 	va_start(ap, fmt);
 	emit("SKIP", fmt, ap);
 	va_end(ap);
@@ -94,5 +98,10 @@ const char *kdl_test_sample_dir(const char *variant)
 
 int kdl_test_done(void)
 {
+	if (skips)
+		printf("%d passed, %d failed, %d skipped\n", passes, failures, skips);
+	else
+		printf("%d passed, %d failed\n", passes, failures);
+	fflush(stdout);
 	return failures ? 1 : 0;
 }

@@ -1,8 +1,10 @@
 /* tests/lib/kdltest.h - the tiny test protocol shared by every C test.
  *
  * A test program prints one line per check: "PASS name", "FAIL name: why" or
- * "SKIP name: why", and returns kdl_test_done() from main(). tests/run.sh counts
- * the lines (with CI=true a SKIP counts as a failure). See tests/README.md.
+ * "SKIP name: why", and returns kdl_test_done() from main(), which prints the
+ * closing line "N passed, N failed[, N skipped]". tests/run.sh counts the lines,
+ * fails a test whose closing line is missing or disagrees with them, and with
+ * CI=true counts a SKIP as a failure. See tests/README.md.
  */
 #ifndef KDL_TEST_H
 #define KDL_TEST_H
@@ -29,7 +31,8 @@ bool kdl_test_ok(struct kdl_error *err, const char *fmt, ...)
  * $KDL_SAMPLES (default build/samples). The result is a static buffer. */
 const char *kdl_test_sample_dir(const char *variant);
 
-/* Exit status for main(): 0 when nothing failed. */
+/* Prints the closing line "N passed, N failed[, N skipped]" and returns the
+ * exit status for main(): 0 when nothing failed. Call it once, last. */
 int kdl_test_done(void);
 
 #endif
