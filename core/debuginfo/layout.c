@@ -300,6 +300,20 @@ static void resolve_locks(struct kdl_debuginfo *di, struct kdl_target *t,
 	field(di, "struct super_block", "s_type", &L.sb.s_type);
 	field(di, "struct super_block", "s_id", &L.sb.s_id);
 	field(di, "struct file_system_type", "name", &L.fstype.name);
+	static const struct { const char *type, *member; } known[KDL_LAYOUT_KNOWN_LOCKS] = {
+		{ "struct super_block", "s_umount" },
+		{ "struct super_block", "s_vfs_rename_mutex" },
+		{ "struct cgroup_root", "cgrp.pidlist_mutex" },
+		{ "struct request_queue", "sysfs_lock" },
+		{ "struct gendisk", "open_mutex" },
+	};
+	for (size_t i = 0; i < KDL_LAYOUT_KNOWN_LOCKS; i++) {
+		L.known[i].type = known[i].type;
+		L.known[i].member = known[i].member;
+		L.known[i].size = tsize(di, known[i].type);
+		if (L.known[i].size)
+			field(di, known[i].type, known[i].member, &L.known[i].lock);
+	}
 
 	L.page.size = tsize(di, "struct page");
 	field(di, "struct page", "flags", &L.page.flags);

@@ -93,6 +93,16 @@ struct kdl_layout_locks {
 	struct { struct kdl_field mmap_lock; } mm;  /* mmap_lock, or mmap_sem < 5.8 */
 	struct { struct kdl_field s_umount, s_type, s_id; } sb;
 	struct { struct kdl_field name; } fstype;
+	/* Locks that people know by their struct, found inside objects of the
+	 * generic kmalloc caches (core/locks/names.c): the struct, its size (0
+	 * when the kernel has no such struct) and the lock member's field. */
+#define KDL_LAYOUT_KNOWN_LOCKS 5
+	struct kdl_known_lock {
+		const char *type;   /* "struct super_block" (static string) */
+		const char *member; /* "s_umount" (static string) */
+		uint32_t size;
+		struct kdl_field lock;
+	} known[KDL_LAYOUT_KNOWN_LOCKS];
 	/* slab lookup */
 	struct { struct kdl_field flags, compound_head, slab_cache; uint32_t size; } page;
 	struct { struct kdl_field slab_cache; } slab;    /* struct slab, 5.17+ */

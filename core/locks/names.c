@@ -261,28 +261,18 @@ static void type_from_pointer(struct kdl_lk *s, struct kdl_lock *l, int li, uint
 static bool type_from_well_known(struct kdl_lk *s, struct kdl_lock *l, uint64_t size,
 				 char *stype, size_t slen, char *member, size_t mlen)
 {
-	static const struct { const char *type, *member; } known[] = {
-		{ "struct super_block", "s_umount" },
-		{ "struct super_block", "s_vfs_rename_mutex" },
-		{ "struct cgroup_root", "cgrp.pidlist_mutex" },
-		{ "struct request_queue", "sysfs_lock" },
-		{ "struct gendisk", "open_mutex" },
-	};
+	const struct kdl_layout_locks *L = s->L;
 
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		uint64_t tsz = 0, off = 0;
-		struct kdl_error *e1 = kdl_debuginfo_type_size(s->ctx->di, known[i].type, &tsz);
-		struct kdl_error *e2 = e1 ? NULL
-					  : kdl_debuginfo_member_offset(s->ctx->di, known[i].type,
-									known[i].member, &off);
+	for (size_t i = 0; i < KDL_LAYOUT_KNOWN_LOCKS; i++) {
+		const struct kdl_known_lock *k = &L->known[i];
+		uint64_t tsz = k->size;
 
-		kdl_error_destroy(e1);
-		kdl_error_destroy(e2);
-		if (e1 || e2 || !tsz || tsz > size || tsz <= size / 2 || off != l->offset)
+		if (!k->type || !tsz || !k->lock.ok || tsz > size || tsz <= size / 2 ||
+		    k->lock.off != l->offset)
 			continue;
-		snprintf(stype, slen, "%s", known[i].type);
-		l->type = kdl_strdup(known[i].type + 7);
-		snprintf(member, mlen, "%s", known[i].member);
+		snprintf(stype, slen, "%s", k->type);
+		l->type = kdl_strdup(k->type + 7);
+		snprintf(member, mlen, "%s", k->member);
 		return true;
 	}
 	return false;
