@@ -1,7 +1,11 @@
 /* core/analysis.h - the one entry point the front-end (tui/, reports) uses.
  *
  * kdl_analysis_open() opens the dump and vmlinux, reads every task, unwinds the
- * tasks that matter, runs the lock analysis and builds the model. Work that is
+ * tasks that matter, runs the lock analysis and builds the model. It is the
+ * orchestrator at core/'s top and the only file that knows every stage: it runs
+ * them in the order the data flows (target, debuginfo and its layout table,
+ * kernel, unwind, locks, graph) and hands the finished model to core/report
+ * through kdl_analysis_report_source(). Work that is
  * only needed when somebody looks (unwinding an uninvolved task, line lookups)
  * is done on first use by the functions below, cached, and never changes again.
  */
