@@ -32,6 +32,14 @@
  *       tk_core's type is an anonymous struct
  *   gdb 'print (int)PIDTYPE_SID' 3; '(int)PIDTYPE_MAX' 4;
  *       '(int)TASK_COMM_LEN' 16
+ *   gdb 'print (long long)X' and llvm-dwarfdump --name=X --show-form (the
+ *   form each enumerator's DW_AT_const_value is stored in):
+ *       CPUHP_ONLINE 236 (data1 0xec; enum cpuhp_state is a signed int),
+ *       FAULT_FLAG_REMOTE 128 (data1 0x80), MEM_UNINIT 32768 (data2 0x8000),
+ *       NVME_CC_SHN_MASK 49152 (data2 0xc000), BIAS 2147483648 (data4
+ *       0x80000000), PERF_TXN_ABORT_MASK -4294967296 (data8
+ *       0xffffffff00000000, 'print/x' says so), CPUHP_INVALID -1 (sdata),
+ *       HIGHPRI_NICE_LEVEL -20 (implicit_const)
  *   gdb 'whatis init_task' struct task_struct; 'whatis jiffies_lock'
  *       raw_spinlock_t
  *   addr2line -f -i -e vmlinux 0xffffffff81209a40
@@ -187,6 +195,17 @@ static void check_path(struct kdl_debuginfo *di, const char *type, uint64_t off,
 	kdl_error_destroy(err);
 }
 
+/* An enumerator read as its type means it, whatever DWARF form holds it. */
+static void check_enum(struct kdl_debuginfo *di, const char *name, int64_t want)
+{
+	int64_t v = 0;
+	struct kdl_error *err = kdl_debuginfo_enum_value(di, name, &v);
+
+	KDL_CHECK(!err && v == want, "enum %s = %lld (want %lld)", name, (long long)v,
+		  (long long)want);
+	kdl_error_destroy(err);
+}
+
 static void check_types(struct kdl_debuginfo *di)
 {
 	int64_t v = 0;
@@ -232,6 +251,14 @@ static void check_types(struct kdl_debuginfo *di)
 	err = kdl_debuginfo_enum_value(di, "TASK_COMM_LEN", &v);
 	KDL_CHECK(!err && v == 16, "enum TASK_COMM_LEN = %lld", (long long)v);
 	kdl_error_destroy(err);
+	check_enum(di, "CPUHP_ONLINE", 236);
+	check_enum(di, "FAULT_FLAG_REMOTE", 128);
+	check_enum(di, "MEM_UNINIT", 32768);
+	check_enum(di, "NVME_CC_SHN_MASK", 49152);
+	check_enum(di, "BIAS", 2147483648ll);
+	check_enum(di, "PERF_TXN_ABORT_MASK", -4294967296ll);
+	check_enum(di, "CPUHP_INVALID", -1);
+	check_enum(di, "HIGHPRI_NICE_LEVEL", -20);
 
 	err = kdl_debuginfo_var_type(di, "init_task", buf, sizeof(buf));
 	KDL_CHECK(!err && !strcmp(buf, "struct task_struct"), "type of init_task: %s",

@@ -37,6 +37,89 @@ static void scan_key(char *key, size_t size, char prefix, const char *name)
 	key[2 + n] = '\0';
 }
 
+/* How an enumeration type's constants read: signed or not, and its size.
+ * The underlying type (DW_AT_type, DWARF 3+) says, through typedefs; else
+ * DW_AT_encoding on the enumeration itself; else unsigned, as GCC (which
+ * emits a negative enumerator only as DW_FORM_sdata) intends. */
+struct enum_kind {
+	bool is_signed;
+	unsigned int size; /* bytes, 0 when unknown */
+};
+
+static bool encoding_signed(Dwarf_Die *die, bool *is_signed)
+{
+	Dwarf_Attribute at;
+	Dwarf_Word enc;
+
+	if (!dwarf_attr_integrate(die, DW_AT_encoding, &at) || dwarf_formudata(&at, &enc) != 0)
+		return false;
+	*is_signed = enc == DW_ATE_signed || enc == DW_ATE_signed_char;
+	return true;
+}
+
+static struct enum_kind enum_kind(Dwarf_Die *e)
+{
+	struct enum_kind k = { false, 0 };
+	Dwarf_Attribute at;
+	Dwarf_Die t = *e;
+	bool from_type = false;
+	int size = dwarf_bytesize(e);
+
+	/* the underlying type, through typedefs and qualifiers */
+	for (int i = 0; i < 8 && !from_type; i++) {
+		if (!dwarf_attr_integrate(&t, DW_AT_type, &at) || !dwarf_formref_die(&at, &t))
+			break;
+		if (dwarf_tag(&t) == DW_TAG_base_type) {
+			from_type = encoding_signed(&t, &k.is_signed);
+			if (size <= 0)
+				size = dwarf_bytesize(&t);
+			break;
+		}
+	}
+	if (!from_type && !encoding_signed(e, &k.is_signed))
+		k.is_signed = false;
+	k.size = size > 0 && size <= 8 ? (unsigned int)size : 0;
+	return k;
+}
+
+/* An enumerator's DW_AT_const_value as its type means it. DW_FORM_sdata
+ * (and implicit_const, a signed LEB128) is signed, DW_FORM_udata unsigned;
+ * the fixed-size data forms hold bits of no stated sign: zero-extended (as
+ * GCC writes them and gdb reads them: 0xec in data1 is 236), then a signed
+ * type's sign bit extends it (data4 0xffffffff of an int enumeration is -1). */
+static bool enumerator_value(Dwarf_Attribute *at, struct enum_kind k, uint64_t *value)
+{
+	unsigned int form = dwarf_whatform(at);
+	Dwarf_Sword sv;
+	Dwarf_Word uv;
+
+	switch (form) {
+	case DW_FORM_sdata:
+	case DW_FORM_implicit_const:
+		if (dwarf_formsdata(at, &sv) != 0)
+			return false;
+		*value = (uint64_t)sv;
+		return true;
+	case DW_FORM_udata:
+	case DW_FORM_data1:
+	case DW_FORM_data2:
+	case DW_FORM_data4:
+	case DW_FORM_data8:
+		if (dwarf_formudata(at, &uv) != 0)
+			return false;
+		if (k.is_signed && k.size > 0 && k.size < 8 && form != DW_FORM_udata) {
+			uint64_t bits = 8 * k.size, sign = 1ull << (bits - 1);
+
+			if (uv < (1ull << bits) && (uv & sign))
+				uv |= ~((1ull << bits) - 1);
+		}
+		*value = uv;
+		return true;
+	default:
+		return false;
+	}
+}
+
 void kdl_dwarf_cu_names(Dwarf_Die *cu, kdl_dwarf_name_fn add, void *arg)
 {
 	Dwarf_Die child;
@@ -52,21 +135,22 @@ void kdl_dwarf_cu_names(Dwarf_Die *cu, kdl_dwarf_name_fn add, void *arg)
 		if (!p)
 			continue;
 		if (tag == DW_TAG_enumeration_type) {
+			struct enum_kind k = enum_kind(&child);
 			Dwarf_Die en;
 
 			if (dwarf_child(&child, &en) == 0) {
 				do {
 					Dwarf_Attribute at;
-					Dwarf_Sword sv;
+					uint64_t v;
 					const char *en_name = dwarf_diename(&en);
 
 					if (dwarf_tag(&en) != DW_TAG_enumerator || !en_name)
 						continue;
 					if (!dwarf_attr(&en, DW_AT_const_value, &at) ||
-					    dwarf_formsdata(&at, &sv) != 0)
+					    !enumerator_value(&at, k, &v))
 						continue;
 					scan_key(key, sizeof(key), 'E', en_name);
-					add(arg, key, KDL_DW_ENUMERATOR, (uint64_t)sv);
+					add(arg, key, KDL_DW_ENUMERATOR, v);
 				} while (dwarf_siblingof(&en, &en) == 0);
 			}
 		}
