@@ -45,11 +45,13 @@ bool kdl_debuginfo_symbol_at(const struct kdl_debuginfo *di, uint64_t addr,
 /* Runtime address of a named symbol; false when none. */
 bool kdl_debuginfo_symbol_addr(const struct kdl_debuginfo *di, const char *name,
 			       uint64_t *addr);
-/* Add symbols of a module read from the dump (name copied). */
+/* Add a symbol read from the dump (name copied) at its runtime address: of a
+ * module, or of the vmlinux when module is NULL (kallsyms, System.map; set the
+ * KASLR offset first: such symbols are kept link-time inside). */
 struct kdl_error *kdl_debuginfo_add_symbol(struct kdl_debuginfo *di, const char *module,
 					   const char *name, uint64_t addr, uint64_t size,
 					   bool is_function);
-/* Remove every symbol added with kdl_debuginfo_add_symbol() (used when one
+/* Remove every module symbol added with kdl_debuginfo_add_symbol() (used when one
  * debuginfo serves several analyses, e.g. the fuzzer). */
 void kdl_debuginfo_drop_module_symbols(struct kdl_debuginfo *di);
 

@@ -211,7 +211,10 @@ struct kdl_error *kdl_debuginfo_add_symbol(struct kdl_debuginfo *di, const char 
 		free((char *)s.module);
 		return kdl_error_create(KDL_ERR_NOMEM, "add symbol %s: out of memory", name);
 	}
-	s.addr = addr;
+	/* vmlinux symbols (kallsyms, System.map) come at runtime addresses and
+	 * are kept link-time like the .symtab's */
+	s.addr = !module && addr >= KDL_KERNEL_IMAGE_START + di->kaslr &&
+		 addr < 0xffffffffc0000000ull ? addr - di->kaslr : addr;
 	s.size = size;
 	s.is_function = is_function;
 	s.owned = true;
@@ -232,7 +235,7 @@ void kdl_debuginfo_drop_module_symbols(struct kdl_debuginfo *di)
 		return;
 	kdl_di_lines_forget(di);
 	for (size_t i = 0; i < di->nsyms; i++) {
-		if (di->syms[i].owned) {
+		if (di->syms[i].owned && di->syms[i].module) {
 			free((char *)di->syms[i].name);
 			free((char *)di->syms[i].module);
 			continue;
