@@ -7,11 +7,7 @@
 . "$(dirname "$0")/lib/sh.sh"
 cd "$TOP" || exit 1
 tool=$BUILD/tools/unwind_dump
-mkdir -p "$BUILD/tools"
-san=
-[ "${KDL_SANITIZED:-}" = 1 ] && san="-fsanitize=address,undefined"
-if ! cc -std=c11 -D_GNU_SOURCE -g $san -I. -o "$tool" tests/tools/unwind_dump.c \
-	"$BUILD/libkdlcore.a" $(pkg-config --libs libkdumpfile libdw libelf) -lz -lm; then
+if ! build_unwind_dump "$tool"; then
 	fail "unwind_dump builds"
 	done_testing
 fi

@@ -213,6 +213,31 @@ size_t kdl_orc_count(const struct kdl_orc *orc)
 	return orc->vml.n;
 }
 
+bool kdl_orc_entry_at(const struct kdl_orc *orc, size_t i, uint64_t *ip,
+		      struct kdl_orc_entry *out)
+{
+	if (!orc || i >= orc->vml.n)
+		return false;
+	*ip = orc->vml.ips[i];
+	*out = orc->vml.ent[i];
+	return true;
+}
+
+enum kdl_orc_format kdl_orc_probe_format(const uint8_t *raw, size_t n)
+{
+	size_t old_call = 0, new_call = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *e = raw + 6 * i;
+
+		if ((e[4] & 0xf) == KDL_ORC_REG_UNDEFINED)
+			continue;
+		old_call += (e[5] & 0x3) == 0;
+		new_call += (e[5] & 0x7) == 2;
+	}
+	return new_call > old_call ? KDL_ORC_FMT_NEW : KDL_ORC_FMT_OLD;
+}
+
 /* Read a module's ORC table from the dump (once). */
 static void load_module_table(struct kdl_orc *orc, struct orc_module *m)
 {

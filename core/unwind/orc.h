@@ -1,7 +1,8 @@
 /* core/unwind/orc.h - ORC unwind tables (private to core/unwind/unwind.c).
  *
  * Reads the kernel's ORC tables (.orc_unwind_ip: s32 self-relative ips,
- * .orc_unwind: 6-byte struct orc_entry) from the vmlinux ELF, and module ORC
+ * .orc_unwind: 6-byte struct orc_entry) from the vmlinux ELF or the dump's
+ * memory, and module ORC
  * tables from the dump (struct module's arch.orc_unwind_ip/orc_unwind/num_orcs),
  * and normalises both entry formats:
  *   - up to 6.2: sp_reg:4 bp_reg:4 type:2 end:1, types CALL=0 REGS=1
@@ -69,6 +70,26 @@ void kdl_orc_decode(enum kdl_orc_format fmt, const uint8_t raw[6], struct kdl_or
  * are borrowed and must outlive the tables. */
 struct kdl_error *kdl_orc_load(struct kdl_target *t, struct kdl_debuginfo *di,
 			       const struct kdl_layout *L, struct kdl_orc **out);
+
+/* The vmlinux tables from the dump's memory (core/unwind/orc_load.c): between
+ * the symbols __start_orc_unwind_ip/__stop_orc_unwind_ip and
+ * __start_orc_unwind/__stop_orc_unwind (from kallsyms when there is no
+ * vmlinux); the format from __start_orc_header, else probed from the entries;
+ * the lookup by binary search over the sorted ips (the kernel's orc_lookup
+ * is not needed). kdl_orc_load() falls back to it when the vmlinux has no ORC
+ * sections. *out NULL (no error) when the symbols are absent. Same borrowing
+ * as kdl_orc_load(). */
+struct kdl_error *kdl_orc_load_memory(struct kdl_target *t, struct kdl_debuginfo *di,
+				      const struct kdl_layout *L, struct kdl_orc **out);
+
+/* The format of n raw entries, by the type bits of their defined entries:
+ * CALL, by far the most common, is 0 in the old and 2 in the new format. */
+enum kdl_orc_format kdl_orc_probe_format(const uint8_t *raw, size_t n);
+
+/* Entry i of the vmlinux table in lookup order (runtime ip); false past the
+ * end. For tests comparing tables. */
+bool kdl_orc_entry_at(const struct kdl_orc *orc, size_t i, uint64_t *ip,
+		      struct kdl_orc_entry *out);
 
 /* Build tables from raw data (for tests): ips are link-time absolute
  * addresses (unsorted is fine), raw holds n 6-byte entries; kaslr is added

@@ -1,7 +1,9 @@
 /* core/unwind/orc_load.c - load ORC tables of a real kernel: vmlinux tables from the
- * ELF file (through core/debuginfo), module tables found in the dump through
- * the kernel's `modules` list. Kept apart from core/unwind/orc.c so that the table
- * code links without debuginfo (unit tests). */
+ * ELF file (through core/debuginfo) or, without them, from the dump's memory
+ * (between the symbols __start_orc_unwind_ip ... __stop_orc_unwind), module
+ * tables found in the dump through the kernel's `modules` list. Kept apart
+ * from core/unwind/orc.c so that the table code links without debuginfo
+ * (unit tests). */
 #include <stdlib.h>
 
 #include "core/debuginfo/debuginfo.h"
@@ -68,12 +70,83 @@ static int32_t le32(const uint8_t *p)
 			 (uint32_t)p[3] << 24);
 }
 
+/* The text ranges and the module scan, for tables from either source. */
+static void finish(struct kdl_orc *orc, struct kdl_target *t, struct kdl_debuginfo *di,
+		   const struct kdl_layout *L)
+{
+	uint64_t a = 0, b = 0, c = 0, d = 0;
+
+	if (!kdl_debuginfo_symbol_addr(di, "_stext", &a) || !kdl_debuginfo_symbol_addr(di, "_etext", &b))
+		a = b = 0;
+	if (!kdl_debuginfo_symbol_addr(di, "_sinittext", &c) ||
+	    !kdl_debuginfo_symbol_addr(di, "_einittext", &d))
+		c = d = 0;
+	kdl_orc_set_text(orc, a, b, c, d);
+	kdl_orc_set_modules(orc, t, scan_modules, (void *)L);
+}
+
+struct kdl_error *kdl_orc_load_memory(struct kdl_target *t, struct kdl_debuginfo *di,
+				      const struct kdl_layout *L, struct kdl_orc **out)
+{
+	uint64_t ip0, ip1, e0, e1, hdr, kaslr = kdl_debuginfo_kaslr(di), *ips = NULL;
+	uint8_t *ipraw = NULL, *entraw = NULL;
+	struct kdl_orc *orc = NULL;
+	struct kdl_error *err;
+	enum kdl_orc_format fmt;
+	size_t n;
+
+	*out = NULL;
+	if (!t || !kdl_debuginfo_symbol_addr(di, "__start_orc_unwind_ip", &ip0) ||
+	    !kdl_debuginfo_symbol_addr(di, "__stop_orc_unwind_ip", &ip1) ||
+	    !kdl_debuginfo_symbol_addr(di, "__start_orc_unwind", &e0) ||
+	    !kdl_debuginfo_symbol_addr(di, "__stop_orc_unwind", &e1))
+		return NULL; /* no ORC symbols: a frame-pointer kernel */
+	n = ip1 > ip0 ? (size_t)(ip1 - ip0) / 4 : 0;
+	if (n == 0 || (ip1 - ip0) % 4 || e1 < e0 || e1 - e0 != 6 * (uint64_t)n ||
+	    n > ORC_MAX_ENTRIES)
+		return kdl_error_create(KDL_ERR_CORRUPT, "ORC tables in memory: __start_orc_unwind_ip"
+					" .. __stop_orc_unwind_ip (0x%llx bytes) and .orc_unwind "
+					"(0x%llx bytes) do not match", (unsigned long long)(ip1 - ip0),
+					(unsigned long long)(e1 - e0));
+	ipraw = malloc(n * 4);
+	entraw = malloc(n * 6);
+	ips = malloc(n * sizeof(*ips));
+	if (!ipraw || !entraw || !ips) {
+		err = kdl_error_create(KDL_ERR_NOMEM, "ORC table of %zu entries", n);
+		goto out;
+	}
+	err = kdl_target_read(t, ip0, ipraw, n * 4);
+	if (!err)
+		err = kdl_target_read(t, e0, entraw, n * 6);
+	if (err) {
+		err = kdl_error_wrap(err, "ORC tables in memory");
+		goto out;
+	}
+	/* runtime ips, kept link-time like the ELF's: the table adds KASLR */
+	for (size_t i = 0; i < n; i++)
+		ips[i] = ip0 + 4 * i + (uint64_t)(int64_t)le32(ipraw + 4 * i) - kaslr;
+	/* 6.3+ has .orc_header (and its __start_orc_header symbol); without the
+	 * symbol the entries themselves say which format they are in */
+	fmt = kdl_debuginfo_symbol_addr(di, "__start_orc_header", &hdr) ? KDL_ORC_FMT_NEW :
+	      kdl_orc_probe_format(entraw, n);
+	err = kdl_orc_create_raw(fmt, ips, entraw, n, kaslr, &orc);
+	if (!err) {
+		finish(orc, t, di, L);
+		*out = orc;
+	}
+out:
+	free(ipraw);
+	free(entraw);
+	free(ips);
+	return err;
+}
+
 struct kdl_error *kdl_orc_load(struct kdl_target *t, struct kdl_debuginfo *di,
 			       const struct kdl_layout *L, struct kdl_orc **out)
 {
 	const void *ipdata, *entdata, *hdr;
 	size_t ipsize, entsize, hdrsize, n, i;
-	uint64_t ipaddr, entaddr, hdraddr, *ips, a, b, c, d;
+	uint64_t ipaddr, entaddr, hdraddr, *ips;
 	const uint8_t *p;
 	struct kdl_orc *orc = NULL;
 	struct kdl_error *err;
@@ -82,7 +155,7 @@ struct kdl_error *kdl_orc_load(struct kdl_target *t, struct kdl_debuginfo *di,
 	*out = NULL;
 	if (!kdl_debuginfo_section(di, ".orc_unwind_ip", &ipdata, &ipsize, &ipaddr) ||
 	    !kdl_debuginfo_section(di, ".orc_unwind", &entdata, &entsize, &entaddr))
-		return NULL; /* no ORC: a frame-pointer kernel */
+		return kdl_orc_load_memory(t, di, L, out); /* no vmlinux file, or no ORC */
 	n = ipsize / 4;
 	if (n == 0 || ipsize % 4 || entsize % 6 || entsize / 6 != n || n > ORC_MAX_ENTRIES)
 		return kdl_error_create(KDL_ERR_VMLINUX,
@@ -101,14 +174,7 @@ struct kdl_error *kdl_orc_load(struct kdl_target *t, struct kdl_debuginfo *di,
 	free(ips);
 	if (err)
 		return err;
-	a = b = c = d = 0;
-	if (!kdl_debuginfo_symbol_addr(di, "_stext", &a) || !kdl_debuginfo_symbol_addr(di, "_etext", &b))
-		a = b = 0;
-	if (!kdl_debuginfo_symbol_addr(di, "_sinittext", &c) ||
-	    !kdl_debuginfo_symbol_addr(di, "_einittext", &d))
-		c = d = 0;
-	kdl_orc_set_text(orc, a, b, c, d);
-	kdl_orc_set_modules(orc, t, scan_modules, (void *)L);
+	finish(orc, t, di, L);
 	*out = orc;
 	return NULL;
 }

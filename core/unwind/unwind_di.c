@@ -15,22 +15,37 @@ struct kdl_error *kdl_unwinder_create(struct kdl_target *t, struct kdl_debuginfo
 				      const struct kdl_layout *L, kdl_stack_classify_fn classify_fn,
 				      void *classify_arg, struct kdl_unwinder **out)
 {
+	struct kdl_orc *orc = NULL;
+	struct kdl_error *err;
+
+	if (!di || !L)
+		return kdl_error_create(KDL_ERR_INTERNAL, "unwinder: no debuginfo");
+	err = kdl_orc_load(t, di, L, &orc);
+	if (err)
+		return kdl_error_wrap(err, "unwinder");
+	return kdl_unwinder_create_orc(t, di, L, orc, classify_fn, classify_arg, out);
+}
+
+struct kdl_error *kdl_unwinder_create_orc(struct kdl_target *t, struct kdl_debuginfo *di,
+					  const struct kdl_layout *L, struct kdl_orc *orc,
+					  kdl_stack_classify_fn classify_fn, void *classify_arg,
+					  struct kdl_unwinder **out)
+{
 	struct kdl_unwind_parts parts = {
 		.symbol_at = di_symbol_at,
 		.symbol_arg = di,
+		.orc = orc,
 		/* x86_64 layout since 4.9: r15 r14 r13 r12 bx bp ret_addr */
 		.itf_bp = 40, .itf_ret = 48, .itf_size = 56,
 	};
-	struct kdl_error *err;
 	const void *text;
 	size_t text_size;
 	uint64_t text_addr;
 
-	if (!di || !L)
+	if (!di || !L) {
+		kdl_orc_destroy(orc);
 		return kdl_error_create(KDL_ERR_INTERNAL, "unwinder: no debuginfo");
-	err = kdl_orc_load(t, di, L, &parts.orc);
-	if (err)
-		return kdl_error_wrap(err, "unwinder");
+	}
 	{
 		/* Missing DWARF only means "use the default layout". */
 		uint64_t a = L->unwind.itf_bp.off, b = L->unwind.itf_ret.off;

@@ -35,6 +35,14 @@ struct kdl_error *kdl_unwinder_create_parts(struct kdl_target *t,
 					    kdl_stack_classify_fn classify, void *classify_arg,
 					    struct kdl_unwinder **out);
 
+/* kdl_unwinder_create() with the given vmlinux ORC tables (taken, also on
+ * failure; NULL: frame pointers), e.g. tables read from the dump's memory
+ * (kdl_orc_load_memory()) to compare with the vmlinux file's. */
+struct kdl_error *kdl_unwinder_create_orc(struct kdl_target *t, struct kdl_debuginfo *di,
+					  const struct kdl_layout *L, struct kdl_orc *orc,
+					  kdl_stack_classify_fn classify, void *classify_arg,
+					  struct kdl_unwinder **out);
+
 /* Is `ret` a plausible return address: inside a function and right after a
  * call instruction (read from target memory)? Used by the stack scan. */
 bool kdl_unwind_is_return_address(struct kdl_unwinder *u, uint64_t ret);

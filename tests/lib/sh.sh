@@ -52,6 +52,15 @@ checks_from() {
 }
 # sample_dir VARIANT: prints the directory or returns 1.
 sample_dir() { [ -d "$KDL_SAMPLES/$1" ] && echo "$KDL_SAMPLES/$1"; }
+# build_unwind_dump OUT: build the debug driver tests/tools/unwind_dump.c
+# (sanitized in the ASan run); returns 1 when it does not build.
+build_unwind_dump() {
+	local san=
+	mkdir -p "$(dirname "$1")"
+	[ "${KDL_SANITIZED:-}" = 1 ] && san="-fsanitize=address,undefined"
+	cc -std=c11 -D_GNU_SOURCE -g $san -I. -o "$1" tests/tools/unwind_dump.c \
+		"$BUILD/libkdlcore.a" $(pkg-config --libs libkdumpfile libdw libelf) -lz -lm
+}
 # done_testing: the closing line from the counters, then exit (1 on a failure).
 done_testing() {
 	local t p f s

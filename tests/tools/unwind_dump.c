@@ -3,6 +3,7 @@
  * (" func+0x1a/0x40 [module]", "? " for unreliable frames, <IRQ>/<TASK>).
  *
  *   unwind_dump VMCORE VMLINUX [all]
+ *   (UNWIND_ORC_MEMORY=1: the vmlinux ORC tables from the dump, not the file)
  *
  * It walks tasks, module symbols and per-CPU stacks itself (minimal, for
  * checking the unwinder before core/kernel exists); not part of kdlview.
@@ -18,7 +19,9 @@
 #include "core/debuginfo/debuginfo.h"
 #include "core/debuginfo/layout.h"
 #include "core/target/dump.h"
+#include "core/unwind/orc.h"
 #include "core/unwind/unwind.h"
+#include "core/unwind/unwind_priv.h"
 
 #define MAX_REGIONS 8
 
@@ -224,7 +227,17 @@ int main(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	die(kdl_layout_resolve(di, t, &layout));
-	die(kdl_unwinder_create(t, di, &layout, classify, &c, &u));
+	if (getenv("UNWIND_ORC_MEMORY")) {
+		/* the vmlinux ORC tables from the dump's memory, not the file */
+		struct kdl_orc *orc = NULL;
+
+		die(kdl_orc_load_memory(t, di, &layout, &orc));
+		if (!orc)
+			die(kdl_error_create(KDL_ERR_NOTFOUND, "no ORC tables in memory"));
+		die(kdl_unwinder_create_orc(t, di, &layout, orc, classify, &c, &u));
+	} else {
+		die(kdl_unwinder_create(t, di, &layout, classify, &c, &u));
+	}
 	if (!kdl_debuginfo_symbol_addr(di, "init_task", &init_task))
 		die(kdl_error_create(KDL_ERR_NOTFOUND, "init_task"));
 	o_tasks = off("struct task_struct", "tasks");
