@@ -27,6 +27,14 @@ _kdlview()
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return 0
 		;;
+	--debuginfo)
+		COMPREPLY=($(compgen -W "auto dwarf btf" -- "$cur"))
+		return 0
+		;;
+	--symbols)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return 0
+		;;
 	--pid)
 		COMPREPLY=()
 		return 0
@@ -45,7 +53,7 @@ _kdlview()
 		;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "--report --format --force --modules --pid --all --theme --source --fail-on --version --help" -- "$cur"))
+		COMPREPLY=($(compgen -W "--report --format --force --modules --debuginfo --symbols --pid --all --theme --source --fail-on --version --help" -- "$cur"))
 	else
 		COMPREPLY=($(compgen -f -- "$cur")) # VMCORE, VMLINUX
 	fi

@@ -15,6 +15,8 @@
 
 #include "core/base/str.h"
 #include "core/debuginfo/debuginfo.h"
+#include "core/debuginfo/kallsyms.h"
+#include "core/debuginfo/search.h"
 #include "core/target/dump.h"
 #include "core/kernel/kernel.h"
 #include "core/debuginfo/layout.h"
@@ -568,17 +570,122 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 	return NULL;
 }
 
+static const char *dump_vmcoreinfo(void *arg, const char *key)
+{
+	return kdl_dump_vmcoreinfo(arg, key);
+}
+
+/* "no debug info for REL: WHY; install linux-image-REL-dbg or give VMLINUX" */
+static struct kdl_error *no_debuginfo(struct kdl_dump *d, const char *why)
+{
+	const char *rel = kdl_dump_release(d);
+
+	if (!rel)
+		return kdl_error_create(KDL_ERR_VMLINUX, "no debug info for this dump: %s; give "
+					"VMLINUX", why);
+	return kdl_error_create(KDL_ERR_VMLINUX, "no debug info for %s: %s; install "
+				"linux-image-%s-dbg (or put its vmlinux in KDLVIEW_DEBUG_PATH) or "
+				"give VMLINUX", rel, why, rel);
+}
+
+/* No vmlinux: types from the dump's BTF, symbols from its kallsyms (or
+ * --symbols System.map), ORC from its memory. */
+static struct kdl_error *open_from_dump(struct kdl_analysis *an,
+					const struct kdl_open_options *opts, size_t rejected)
+{
+	struct kdl_kallsyms_addrs a;
+	struct kdl_kallsyms *ks = NULL;
+	struct kdl_error *err;
+	uint64_t kaslr = 0, btf0 = 0, btf1 = 0;
+	const char *bid = kdl_dump_build_id(an->dump);
+	char vm[200], why[400];
+
+	if (bid)
+		snprintf(vm, sizeof(vm), "no vmlinux matches its build-id %.64s%s", bid,
+			 rejected ? " (others were found)" : "");
+	else
+		snprintf(vm, sizeof(vm), "no vmlinux found for it");
+	(void)hexval(kdl_dump_vmcoreinfo(an->dump, "KERNELOFFSET"), &kaslr);
+	if (opts && opts->symbols_map) {
+		err = kdl_kallsyms_read_map(opts->symbols_map, kaslr, &ks);
+		if (err)
+			return err;
+	} else if (!kdl_kallsyms_addrs_from(dump_vmcoreinfo, an->dump, &a)) {
+		snprintf(why, sizeof(why), "%s, and the dump names no kallsyms tables (%s: give "
+			 "--symbols System.map)", vm, kdl_dump_has_vmcoreinfo(an->dump) ?
+			 "Linux before 6.0" : "no VMCOREINFO");
+		return no_debuginfo(an->dump, why);
+	} else if ((err = kdl_kallsyms_read(kdl_dump_target(an->dump), &a, &ks))) {
+		snprintf(why, sizeof(why), "%s, and its kallsyms are unreadable (%.120s)", vm,
+			 err->msg);
+		kdl_error_destroy(err);
+		return no_debuginfo(an->dump, why);
+	}
+	if (!kdl_kallsyms_lookup(ks, "__start_BTF", &btf0) ||
+	    !kdl_kallsyms_lookup(ks, "__stop_BTF", &btf1) || btf1 <= btf0) {
+		snprintf(why, sizeof(why), "the dump has no BTF (no __start_BTF among its %zu %s "
+			 "symbols) and %s", ks->n, ks->source, vm);
+		kdl_kallsyms_destroy(ks);
+		return no_debuginfo(an->dump, why);
+	}
+	/* MERGE(btf): with the BTF type source (core/debuginfo/btf_types.c) this
+	 * becomes:
+	 *   an->di = kdl_debuginfo_create_bare(kdl_dump_release(an->dump));
+	 *   kdl_debuginfo_set_kaslr(an->di, kaslr);
+	 *   kdl_kallsyms_feed(ks, an->di);
+	 *   read btf1 - btf0 bytes at btf0 (bound: 64 MiB) and
+	 *   kdl_debuginfo_set_btf(an->di, data, len);
+	 *   an->symbols_from = ks->source ("kallsyms") or the map's path;
+	 * and kdl_analysis_open() goes on as with a vmlinux (find_kaslr() finds
+	 * KERNELOFFSET; check_match/check_banner pass without an ELF). Module BTF:
+	 * after kdl_kernel_load_module_symbols(), walk btf_modules (struct
+	 * btf_module.list/.btf, struct btf.data/.data_size offsets from the BTF
+	 * just loaded) and kdl_debuginfo_add_module_btf(). */
+	snprintf(why, sizeof(why), "the dump carries BTF (%llu bytes) but this kdlview has no "
+		 "BTF type source, and %s", (unsigned long long)(btf1 - btf0), vm);
+	kdl_kallsyms_destroy(ks);
+	return no_debuginfo(an->dump, why);
+}
+
+/* --modules DIR, else /usr/lib/debug/lib/modules/REL when it exists, else the
+ * vmlinux's own directory (or none). */
+static char *modules_dir(const struct kdl_open_options *opts, const char *release,
+			 const char *vml_path)
+{
+	char deb[400];
+	struct stat st;
+	const char *slash;
+
+	if (opts && opts->modules_dir)
+		return strdup(opts->modules_dir);
+	if (release && strlen(release) < 200) {
+		snprintf(deb, sizeof(deb), "/usr/lib/debug/lib/modules/%s", release);
+		if (stat(deb, &st) == 0 && S_ISDIR(st.st_mode))
+			return strdup(deb);
+	}
+	if (!vml_path)
+		return NULL;
+	slash = strrchr(vml_path, '/');
+	return slash ? strndup(vml_path, (size_t)(slash - vml_path) + (slash == vml_path))
+		     : strdup(".");
+}
+
 struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
 				    const struct kdl_open_options *opts,
 				    struct kdl_analysis **out)
 {
 	const char *dump_path, *vml_path;
+	char *found = NULL;
 	struct kdl_analysis *an;
 	struct kdl_error *err;
 	struct kdl_model *m;
+	enum kdl_debuginfo_choice choice = opts ? opts->debuginfo : KDL_DEBUGINFO_AUTO;
 
 	/* which file is the dump? */
-	if (kdl_dump_probe(path_a)) {
+	if (!path_b) {
+		dump_path = path_a;
+		vml_path = NULL;
+	} else if (kdl_dump_probe(path_a)) {
 		dump_path = path_a;
 		vml_path = path_b;
 	} else if (kdl_dump_probe(path_b)) {
@@ -605,22 +712,40 @@ struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
 	an->model = m;
 
 	progress(opts, "symbols", 0, 0);
-	/* --modules DIR, else the vmlinux's own directory */
-	if (opts && opts->modules_dir) {
-		an->modules_dir = strdup(opts->modules_dir);
-	} else {
-		const char *slash = strrchr(vml_path, '/');
-
-		an->modules_dir = slash ? strndup(vml_path, (size_t)(slash - vml_path) + (slash == vml_path))
-					: strdup(".");
+	if (vml_path) {
+		/* MERGE(btf): choice BTF or a vmlinux without DWARF under AUTO
+		 * opens the vmlinux's .BTF and ELF symbols instead */
+		err = kdl_debuginfo_open(vml_path, &an->di);
+		if (err)
+			goto fail;
 	}
-	err = kdl_debuginfo_open(vml_path, &an->di);
-	if (err)
-		goto fail;
 	progress(opts, "open", 0, 0);
 	err = kdl_dump_open(dump_path, "x86_64", &an->dump);
 	if (err)
 		goto fail;
+	if (!vml_path) {
+		size_t rejected = 0;
+
+		if (choice != KDL_DEBUGINFO_BTF)
+			found = kdl_debuginfo_find_vmlinux(kdl_dump_release(an->dump),
+							   kdl_dump_build_id(an->dump), &rejected);
+		if (!found && choice == KDL_DEBUGINFO_DWARF) {
+			err = no_debuginfo(an->dump, "--debuginfo dwarf, and no vmlinux matches "
+					   "its release and build-id");
+			goto fail;
+		}
+		if (!found) {
+			err = open_from_dump(an, opts, rejected);
+			if (err)
+				goto fail;
+		} else {
+			vml_path = found;
+			err = kdl_debuginfo_open(vml_path, &an->di);
+			if (err)
+				goto fail;
+		}
+	}
+	an->modules_dir = modules_dir(opts, kdl_dump_release(an->dump), vml_path);
 	err = check_match(an, dump_path, vml_path);
 	if (!err)
 		err = find_kaslr(an, dump_path, vml_path);
@@ -632,9 +757,13 @@ struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
 	err = analyse(an, dump_path, kdl_dump_cpus(an->dump), opts);
 	if (err)
 		goto fail;
+	m->dump.debuginfo = strdup("dwarf");
+	m->dump.debuginfo_from = strdup(vml_path);
+	free(found);
 	*out = an;
 	return NULL;
 fail:
+	free(found);
 	kdl_analysis_destroy(an);
 	return err;
 }

@@ -29,15 +29,29 @@ struct kdl_analysis;
  * "graph"), items done and total (total 0 when unknown). */
 typedef void (*kdl_progress_fn)(void *arg, const char *phase, size_t done, size_t total);
 
+/* Where types come from (--debuginfo). */
+enum kdl_debuginfo_choice {
+	KDL_DEBUGINFO_AUTO = 0, /* DWARF of a given or found vmlinux, else the dump's BTF */
+	KDL_DEBUGINFO_DWARF,    /* DWARF only: no debug vmlinux is exit 4 */
+	KDL_DEBUGINFO_BTF,      /* BTF only (the vmlinux's .BTF, else the dump's) */
+};
+
 struct kdl_open_options {
-	const char *modules_dir;  /* --modules DIR, or NULL */
+	const char *modules_dir;  /* --modules DIR, or NULL: /usr/lib/debug/lib/modules/REL
+				   * when it exists, else the vmlinux's directory */
+	enum kdl_debuginfo_choice debuginfo;
+	const char *symbols_map;  /* --symbols System.map (without a vmlinux), or NULL */
 	bool all_tasks;           /* unwind every task eagerly (--all) */
 	kdl_progress_fn progress; /* may be NULL */
 	void *progress_arg;
 };
 
 /* Open and analyse. The two paths may be given in either order; the function
- * detects which one is the dump. On failure *out is untouched and the error's
+ * detects which one is the dump. path_b NULL: the dump alone; its vmlinux is
+ * searched by release and build-id (core/debuginfo/search.h), else the dump's
+ * own BTF and kallsyms are used (KDL_ERR_VMLINUX naming what is missing when
+ * neither is there). The model's dump.debuginfo* say which source was used.
+ * On failure *out is untouched and the error's
  * code says the class (KDL_ERR_INPUT, KDL_ERR_VMLINUX, ...). A dump that is
  * damaged but usable succeeds with model->dump.partial set. */
 struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,

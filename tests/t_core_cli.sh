@@ -18,7 +18,8 @@ expect() {
 }
 
 expect "usage: no arguments" 2 "" "$K"
-expect "usage: one argument" 2 "" "$K" /dev/null
+expect "usage: three arguments" 2 "" "$K" a b c
+expect "one argument (VMCORE alone): an empty dump" 3 "/dev/null" "$K" /dev/null
 expect "usage: unknown option" 2 "" "$K" --bogus a b
 expect "usage: bad --format" 2 "" "$K" --format xml a b
 expect "usage: bad --fail-on" 2 "" "$K" --fail-on maybe a b

@@ -87,6 +87,11 @@ void kdl_chrome_header(struct kdl_tui *t)
 			}
 			x += kdl_cv_printf(cv, 0, x, w - x, KDL_R_HEADER, " %s ", t->g->vl);
 			x += kdl_cv_put(cv, 0, x, w - x, KDL_R_HEADER, tasks);
+			/* types not from DWARF: say what is missing ("no line numbers: BTF") */
+			if (di->debuginfo_missing && x + 4 < w) {
+				x += kdl_cv_printf(cv, 0, x, w - x, KDL_R_HEADER, " %s ", t->g->vl);
+				x += kdl_cv_put(cv, 0, x, w - x, KDL_R_ERROR, di->debuginfo_missing);
+			}
 			break;
 		}
 	}

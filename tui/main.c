@@ -102,6 +102,19 @@ int main(int argc, char **argv)
 		case KDL_OPT_VAL(KDL_OPT_MODULES):
 			oo.modules_dir = optarg;
 			break;
+		case KDL_OPT_VAL(KDL_OPT_DEBUGINFO):
+			if (!strcmp(optarg, "auto"))
+				oo.debuginfo = KDL_DEBUGINFO_AUTO;
+			else if (!strcmp(optarg, "dwarf"))
+				oo.debuginfo = KDL_DEBUGINFO_DWARF;
+			else if (!strcmp(optarg, "btf"))
+				oo.debuginfo = KDL_DEBUGINFO_BTF;
+			else
+				return usage_error("bad --debuginfo '%s' (auto, dwarf, btf)", optarg);
+			break;
+		case KDL_OPT_VAL(KDL_OPT_SYMBOLS):
+			oo.symbols_map = optarg;
+			break;
 		case KDL_OPT_VAL(KDL_OPT_PID): {
 			char *end;
 			long v;
@@ -143,9 +156,9 @@ int main(int argc, char **argv)
 					   argv[optind - 1]);
 		}
 	}
-	if (argc - optind != 2)
-		return usage_error("expected VMCORE and VMLINUX, got %s",
-				   argc - optind < 2 ? "fewer" : "more");
+	if (argc - optind != 1 && argc - optind != 2)
+		return usage_error("expected VMCORE [VMLINUX], got %s",
+				   argc - optind < 1 ? "fewer" : "more");
 	if (format_given && !report)
 		report = true;
 	if (report && report_file && !strcmp(report_file, "-"))
@@ -174,7 +187,7 @@ int main(int argc, char **argv)
 		/* the TUI's loading line; draws only when stderr is a terminal */
 		oo.progress = kdl_tui_progress;
 	}
-	err = kdl_analysis_open(argv[optind], argv[optind + 1], &oo, &an);
+	err = kdl_analysis_open(argv[optind], optind + 1 < argc ? argv[optind + 1] : NULL, &oo, &an);
 	if (!report)
 		kdl_tui_progress_done(); /* an error line must not share the progress line */
 	if (err) {

@@ -18,9 +18,13 @@ const struct kdl_option kdl_options[KDL_OPT_COUNT] = {
 };
 
 static const char usage_head[] =
-"Usage: kdlview [OPTIONS] VMCORE VMLINUX\n"
+"Usage: kdlview [OPTIONS] VMCORE [VMLINUX]\n"
 "Show which tasks of a Linux kernel crash dump are blocked, on which lock, who\n"
 "holds it, and the wait-for cycles. VMCORE and VMLINUX may be given in either order.\n"
+"Without VMLINUX, a vmlinux matching the dump's release and build-id is looked for\n"
+"in $KDLVIEW_DEBUG_PATH (colon-separated directories), /usr/lib/debug/boot,\n"
+"/usr/lib/debug/lib/modules/REL, /usr/lib/debug/.build-id, /boot and\n"
+"/lib/modules/REL/build; else the dump's own BTF and kallsyms are used.\n"
 "\n";
 
 static const char usage_tail[] =

@@ -135,6 +135,10 @@ void kdl_model_destroy(struct kdl_model *m)
 	free(m->dump.format);
 	free(m->dump.panic);
 	free(m->dump.partial_why);
+	free(m->dump.debuginfo);
+	free(m->dump.debuginfo_from);
+	free(m->dump.debuginfo_missing);
+	free(m->dump.symbols_from);
 	for (size_t i = 0; i < m->ntasks; i++) {
 		struct kdl_task *t = &m->tasks[i];
 

@@ -227,6 +227,12 @@ struct kdl_dump_info {
 	bool has_vmcoreinfo;
 	bool partial;         /* some parts of the dump were unreadable (exit 5) */
 	char *partial_why;    /* what was unreadable, "; "-separated, or NULL */
+	char *debuginfo;      /* the type source used: "dwarf" or "btf" (NULL: unknown) */
+	char *debuginfo_from; /* where it came from: the vmlinux path, or "dump" */
+	char *debuginfo_missing; /* what that source cannot give ("no line numbers: BTF"),
+				  * or NULL */
+	char *symbols_from;   /* symbols not from a vmlinux: "kallsyms" or a System.map
+			       * path; NULL: the vmlinux's */
 };
 
 struct kdl_model {

@@ -113,35 +113,6 @@ static void read_release(struct kdl_debuginfo *di)
 	}
 }
 
-static void read_build_id(struct kdl_debuginfo *di)
-{
-	Elf_Scn *scn = NULL;
-
-	while ((scn = elf_nextscn(di->elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-		GElf_Nhdr nh;
-		size_t off = 0, name_off, desc_off;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
-			continue;
-		data = elf_getdata(scn, NULL);
-		if (!data)
-			continue;
-		while ((off = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
-			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
-			    memcmp((char *)data->d_buf + name_off, "GNU", 4) ||
-			    nh.n_descsz * 2 + 1 > sizeof(di->build_id))
-				continue;
-			for (size_t i = 0; i < nh.n_descsz; i++)
-				sprintf(di->build_id + 2 * i, "%02x",
-					((unsigned char *)data->d_buf)[desc_off + i]);
-			di->has_build_id = true;
-			return;
-		}
-	}
-}
-
 struct kdl_error *kdl_debuginfo_open(const char *path, struct kdl_debuginfo **out)
 {
 	struct kdl_debuginfo *di;
@@ -210,7 +181,7 @@ struct kdl_error *kdl_debuginfo_open(const char *path, struct kdl_debuginfo **ou
 	if (err)
 		goto fail;
 	read_release(di);
-	read_build_id(di);
+	di->has_build_id = kdl_di_elf_build_id(di->elf, di->build_id, sizeof(di->build_id));
 	*out = di;
 	return NULL;
 fail:

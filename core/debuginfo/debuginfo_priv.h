@@ -72,6 +72,9 @@ struct kdl_error *kdl_di_load_symtab(struct kdl_debuginfo *di);
 const struct kdl_di_sym *kdl_di_symbol_named(const struct kdl_debuginfo *di, const char *name);
 void kdl_di_free_symbols(struct kdl_debuginfo *di);
 
+/* search.c: the GNU build-id note of an ELF as hex into buf; false when none. */
+bool kdl_di_elf_build_id(Elf *elf, char *buf, size_t len);
+
 /* debuginfo.c: the line cache holds runtime pcs and symbol names; forget it
  * when either changes. */
 void kdl_di_lines_forget(struct kdl_debuginfo *di);

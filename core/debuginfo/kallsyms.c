@@ -357,8 +357,8 @@ struct kdl_error *kdl_kallsyms_read_map(const char *path, uint64_t kaslr,
 		lineno++;
 		errno = 0;
 		addr = strtoull(line, &end, 16);
-		if (errno || end == line || *end != ' ' || !isalpha((unsigned char)end[1]) ||
-		    end[2] != ' ')
+		if (errno || end == line || *end != ' ' ||
+		    !(isalpha((unsigned char)end[1]) || end[1] == '?') || end[2] != ' ')
 			goto bad;
 		type = end[1];
 		name = end + 3;

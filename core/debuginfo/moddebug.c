@@ -7,6 +7,7 @@
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,9 +112,33 @@ size_t kdl_moddebug_count(const struct kdl_moddebug *md)
 	return md ? md->n : 0;
 }
 
+/* DIR/NAME.ko, else NAME.ko anywhere below DIR (Debian's
+ * /usr/lib/debug/lib/modules/REL/kernel/...), at most 8 levels deep. */
+static int find_ko(const char *dir, const char *file, char *path, size_t len, int depth)
+{
+	DIR *d;
+	struct dirent *e;
+	int fd;
+
+	snprintf(path, len, "%s/%s", dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 || depth >= 8 || !(d = opendir(dir)))
+		return fd;
+	while (fd < 0 && (e = readdir(d))) {
+		char sub[4096];
+
+		if (e->d_name[0] == '.' || e->d_type != DT_DIR ||
+		    (size_t)snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name) >= sizeof(sub))
+			continue;
+		fd = find_ko(sub, file, path, len, depth + 1);
+	}
+	closedir(d);
+	return fd;
+}
+
 static int open_ko(const char *dir, const char *module, char *path, size_t len)
 {
-	char name[256];
+	char name[256], file[300];
 
 	snprintf(name, sizeof(name), "%s", module);
 	for (int pass = 0; pass < 3; pass++) {
@@ -125,8 +150,8 @@ static int open_ko(const char *dir, const char *module, char *path, size_t len)
 		if (pass == 2)
 			for (char *p = name; *p; p++)
 				*p = *p == '-' ? '_' : *p;
-		snprintf(path, len, "%s/%s.ko", dir, name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		snprintf(file, sizeof(file), "%s.ko", name);
+		fd = find_ko(dir, file, path, len, 0);
 		if (fd >= 0)
 			return fd;
 	}

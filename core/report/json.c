@@ -335,6 +335,20 @@ void kdl_report_json(const struct kdl_report_ctx *r)
 		fputs(", \"partial_why\": ", out);
 		json_str(out, d->partial_why);
 	}
+	if (d->debuginfo) {
+		fputs(", \"debuginfo\": ", out);
+		json_str(out, d->debuginfo);
+		fputs(", \"debuginfo_from\": ", out);
+		json_str(out, d->debuginfo_from);
+		if (d->debuginfo_missing) {
+			fputs(", \"debuginfo_missing\": ", out);
+			json_str(out, d->debuginfo_missing);
+		}
+	}
+	if (d->symbols_from) {
+		fputs(", \"symbols_from\": ", out);
+		json_str(out, d->symbols_from);
+	}
 	fputs("},\n", out);
 	fputs("  \"tasks\": [", out);
 	for (size_t i = 0; i < m->ntasks; i++) {

@@ -51,7 +51,7 @@ void kdl_report_md(const struct kdl_report_ctx *r)
 	const struct kdl_model *m = r->m;
 	const struct kdl_report_options *o = r->o;
 	const struct kdl_dump_info *d = &m->dump;
-	char date[64];
+	char date[64], dibuf[4400];
 
 	kdl_report_format_time(d->crash_time, date, sizeof(date));
 	fprintf(out, "# kdlview report: Linux %s\n\n", d->release ? d->release : "unknown");
@@ -59,6 +59,10 @@ void kdl_report_md(const struct kdl_report_ctx *r)
 		"| date | %s |\n| tasks | %zu |\n| KASLR offset | 0x%" PRIx64 " |\n",
 		d->release ? d->release : "unknown", d->format ? d->format : "unknown", d->cpus,
 		date, d->task_count, d->kaslr_offset);
+	if (kdl_report_debuginfo(d, dibuf, sizeof(dibuf)))
+		fprintf(out, "| debug info | %s |\n", dibuf);
+	if (d->symbols_from)
+		fprintf(out, "| symbols | %s |\n", d->symbols_from);
 	if (d->panic)
 		fprintf(out, "| panic | %s |\n", d->panic);
 	if (d->partial)

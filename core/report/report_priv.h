@@ -60,6 +60,10 @@ const char *kdl_report_quality_name(enum kdl_quality q);
 /* The crash time as "Fri Nov 21  9:00:00 UTC 2025", or "unknown". */
 void kdl_report_format_time(int64_t t, char *buf, size_t len);
 
+/* "dwarf (/path/vmlinux)" or "btf (dump); no line numbers: BTF" into buf;
+ * false when the model does not say (memory images). */
+bool kdl_report_debuginfo(const struct kdl_dump_info *d, char *buf, size_t len);
+
 /* "comm[pid]" of task `ti`, or "?" (written into buf, which is returned). */
 const char *kdl_report_who(const struct kdl_model *m, int ti, char *buf, size_t len);
 

@@ -43,7 +43,7 @@ static void text_task_header(FILE *out, const struct kdl_task *t)
 static void text_header(FILE *out, const struct kdl_model *m)
 {
 	const struct kdl_dump_info *d = &m->dump;
-	char date[64];
+	char date[64], dibuf[4400];
 	size_t nblocked = 0;
 
 	for (size_t i = 0; i < m->ntasks; i++)
@@ -62,6 +62,10 @@ static void text_header(FILE *out, const struct kdl_model *m)
 	fprintf(out, "        DATE: %s\n", date);
 	fprintf(out, "       TASKS: %zu (%zu blocked)\n", d->task_count, nblocked);
 	fprintf(out, "       KASLR: 0x%" PRIx64 "\n", d->kaslr_offset);
+	if (kdl_report_debuginfo(d, dibuf, sizeof(dibuf)))
+		fprintf(out, "   DEBUGINFO: %s\n", dibuf);
+	if (d->symbols_from)
+		fprintf(out, "     SYMBOLS: %s\n", d->symbols_from);
 	if (d->panic)
 		fprintf(out, "       PANIC: \"%s\"\n", d->panic);
 	if (d->partial)

@@ -63,3 +63,13 @@ const char *kdl_report_holder_verb(const struct kdl_lock *l, bool upper)
 		return upper ? "  WOKEN BY" : "woken by";
 	return upper ? "  HELD BY" : "held by";
 }
+
+bool kdl_report_debuginfo(const struct kdl_dump_info *d, char *buf, size_t len)
+{
+	if (!d->debuginfo)
+		return false;
+	snprintf(buf, len, "%s (%s)%s%s", d->debuginfo,
+		 d->debuginfo_from ? d->debuginfo_from : "unknown",
+		 d->debuginfo_missing ? "; " : "", d->debuginfo_missing ? d->debuginfo_missing : "");
+	return true;
+}
