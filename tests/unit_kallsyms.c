@@ -327,8 +327,10 @@ static void check_feed(void)
 			  "feed: dropping module symbols keeps vmlinux ones");
 		kdl_debuginfo_destroy(di);
 	}
+	kdl_kallsyms_destroy(ks);
+	ks = NULL;
 	err = kdl_kallsyms_read_map(path, 0, &ks);
-	KDL_CHECK(err && err->code == KDL_ERR_INPUT, "a vmlinux is not a System.map");
+	KDL_CHECK(err && err->code == KDL_ERR_INPUT && !ks, "a vmlinux is not a System.map");
 	kdl_error_destroy(err);
 }
 
