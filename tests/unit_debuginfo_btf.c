@@ -214,8 +214,12 @@ static void compare_queries(const char *v, struct kdl_debuginfo *dw, struct kdl_
 			  "%s var_type of a global (init_task): BTF has none", v);
 		kdl_error_destroy(err);
 	}
-	KDL_CHECK(kdl_debuginfo_type_size(bt, "struct kdl_no_such_type", &dsz) != NULL,
-		  "%s absent type: NOTFOUND", v);
+	{
+		struct kdl_error *err = kdl_debuginfo_type_size(bt, "struct kdl_no_such_type", &dsz);
+
+		KDL_CHECK(err && err->code == KDL_ERR_NOTFOUND, "%s absent type: NOTFOUND", v);
+		kdl_error_destroy(err);
+	}
 }
 
 static void one(struct kdl_debuginfo *self, const char *v)
@@ -307,14 +311,18 @@ static void one(struct kdl_debuginfo *self, const char *v)
 		kdl_error_destroy(err);
 		if (mb && kdl_test_ok(kdl_debuginfo_add_module_btf(bt, "kdl_scen", mb, len),
 				      "module BTF of kdl_scen added")) {
-			KDL_CHECK(!kdl_debuginfo_type_size(bt, "struct kdl_obj", &sz) && sz == 80,
-				  "module BTF: sizeof(struct kdl_obj) %llu", (unsigned long long)sz);
-			KDL_CHECK(!kdl_debuginfo_member_offset(bt, "struct kdl_obj", "lock.wait_list",
-								&off) && off == 48,
-				  "module BTF: kdl_obj lock.wait_list at %llu",
+			kdl_test_ok(kdl_debuginfo_type_size(bt, "struct kdl_obj", &sz),
+				    "module BTF: struct kdl_obj found");
+			KDL_CHECK(sz == 80, "module BTF: sizeof(struct kdl_obj) %llu",
+				  (unsigned long long)sz);
+			kdl_test_ok(kdl_debuginfo_member_offset(bt, "struct kdl_obj", "lock.wait_list",
+								&off), "module BTF: lock.wait_list found");
+			KDL_CHECK(off == 48, "module BTF: kdl_obj lock.wait_list at %llu",
 				  (unsigned long long)off);
-			KDL_CHECK(!kdl_debuginfo_type_size(bt, "struct task_struct", &sz) &&
-				  sz == 6592, "vmlinux types still found first");
+			kdl_test_ok(kdl_debuginfo_type_size(bt, "struct task_struct", &sz),
+				    "vmlinux types still found");
+			KDL_CHECK(sz == 6592, "vmlinux types found first: task_struct %llu",
+				  (unsigned long long)sz);
 		}
 		free(mb);
 		/* neither DWARF nor BTF */
