@@ -15,7 +15,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := libkdumpfile libdw libelf ncursesw
+PKGS    := libkdumpfile libdw libelf libbpf ncursesw
 SAN     ?=
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -56,7 +56,7 @@ DEMO_DIR     ?= $(BUILD)/samples/6.1-orc
 DEMO_VMCORE  ?= $(DEMO_DIR)/vmcore
 DEMO_VMLINUX ?= $(DEMO_DIR)/vmlinux
 
-.PHONY: all check check-plain check-asan check-system test-bins demo deps clean keys-doc install
+.PHONY: all check check-plain check-asan check-system test-bins demo deps clean keys-doc install print-libs
 all: $(KDLVIEW)
 
 -include samples/samples.mk
@@ -140,6 +140,11 @@ install: $(KDLVIEW)
 	install -D -m 644 kdlview.1 $(DESTDIR)$(PREFIX)/share/man/man1/kdlview.1
 	install -d $(DESTDIR)$(PREFIX)/share/kdlview/themes
 	install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/kdlview/themes/
+
+# The link flags of the core library, for test tools built outside make
+# (tests/lib/sh.sh build_unwind_dump): one list, the PKGS above.
+print-libs:
+	@echo $(LIBS)
 
 clean:
 	rm -rf build/obj build/asan build/tests build/kdlview build/*.a

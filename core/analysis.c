@@ -26,6 +26,7 @@
 #include "core/report/report.h"
 
 #define MAX_FRAMES 128
+#define KDL_MAX_BTF (64u << 20) /* bytes of kernel BTF read from a dump, at most */
 
 struct kdl_analysis {
 	struct kdl_model *model;
@@ -41,6 +42,7 @@ struct kdl_analysis {
 	bool drop_modsyms;             /* ... and gets its module symbols dropped */
 	const struct kdl_image_info *img; /* during kdl_analysis_open_target() */
 	char *modules_dir;             /* where module .ko files are looked for */
+	char *symbols_from;            /* no vmlinux: "kallsyms" or the System.map path */
 };
 
 static void progress(const struct kdl_open_options *o, const char *phase, size_t done,
@@ -598,7 +600,7 @@ static struct kdl_error *open_from_dump(struct kdl_analysis *an,
 	struct kdl_error *err;
 	uint64_t kaslr = 0, btf0 = 0, btf1 = 0;
 	const char *bid = kdl_dump_build_id(an->dump);
-	char vm[200], why[400];
+	char vm[200], why[512];
 
 	if (bid)
 		snprintf(vm, sizeof(vm), "no vmlinux matches its build-id %.64s%s", bid,
@@ -628,23 +630,41 @@ static struct kdl_error *open_from_dump(struct kdl_analysis *an,
 		kdl_kallsyms_destroy(ks);
 		return no_debuginfo(an->dump, why);
 	}
-	/* MERGE(btf): with the BTF type source (core/debuginfo/btf_types.c) this
-	 * becomes:
-	 *   an->di = kdl_debuginfo_create_bare(kdl_dump_release(an->dump));
-	 *   kdl_debuginfo_set_kaslr(an->di, kaslr);
-	 *   kdl_kallsyms_feed(ks, an->di);
-	 *   read btf1 - btf0 bytes at btf0 (bound: 64 MiB) and
-	 *   kdl_debuginfo_set_btf(an->di, data, len);
-	 *   an->symbols_from = ks->source ("kallsyms") or the map's path;
-	 * and kdl_analysis_open() goes on as with a vmlinux (find_kaslr() finds
-	 * KERNELOFFSET; check_match/check_banner pass without an ELF). Module BTF:
-	 * after kdl_kernel_load_module_symbols(), walk btf_modules (struct
-	 * btf_module.list/.btf, struct btf.data/.data_size offsets from the BTF
-	 * just loaded) and kdl_debuginfo_add_module_btf(). */
-	snprintf(why, sizeof(why), "the dump carries BTF (%llu bytes) but this kdlview has no "
-		 "BTF type source, and %s", (unsigned long long)(btf1 - btf0), vm);
+	/* The kernel's BTF lies in its image between __start_BTF and __stop_BTF:
+	 * a few MiB (about 4 on a distribution kernel); anything far larger is
+	 * not BTF but damage. */
+	uint64_t len = btf1 - btf0;
+	void *btf = NULL;
+
+	if (len > KDL_MAX_BTF) {
+		snprintf(why, sizeof(why), "its BTF is %llu bytes long (over %u MiB: damaged), "
+			 "and %s", (unsigned long long)len, KDL_MAX_BTF >> 20, vm);
+		kdl_kallsyms_destroy(ks);
+		return no_debuginfo(an->dump, why);
+	}
+	btf = malloc(len);
+	err = btf ? kdl_target_read(kdl_dump_target(an->dump), btf0, btf, len)
+		  : kdl_error_create(KDL_ERR_NOMEM, "out of memory");
+	if (!err)
+		err = kdl_debuginfo_create_bare(kdl_dump_release(an->dump), &an->di);
+	if (!err) {
+		kdl_debuginfo_set_kaslr(an->di, kaslr);
+		err = kdl_kallsyms_feed(ks, an->di);
+	}
+	if (!err)
+		err = kdl_debuginfo_set_btf(an->di, btf, len);
+	free(btf);
+	if (!err && !(an->symbols_from = strdup(opts && opts->symbols_map ? opts->symbols_map
+								     : ks->source)))
+		err = kdl_error_create(KDL_ERR_NOMEM, "out of memory");
 	kdl_kallsyms_destroy(ks);
-	return no_debuginfo(an->dump, why);
+	if (err && err->code != KDL_ERR_NOMEM) {
+		snprintf(why, sizeof(why), "its BTF (%llu bytes at 0x%llx) is unusable (%.100s), "
+			 "and %s", (unsigned long long)len, (unsigned long long)btf0, err->msg, vm);
+		kdl_error_destroy(err);
+		return no_debuginfo(an->dump, why);
+	}
+	return err;
 }
 
 /* --modules DIR, else /usr/lib/debug/lib/modules/REL when it exists, else the
@@ -670,6 +690,30 @@ static char *modules_dir(const struct kdl_open_options *opts, const char *releas
 		     : strdup(".");
 }
 
+static enum kdl_debuginfo_mode di_mode(enum kdl_debuginfo_choice c)
+{
+	return c == KDL_DI_CHOICE_DWARF ? KDL_DEBUGINFO_DWARF
+	       : c == KDL_DI_CHOICE_BTF ? KDL_DEBUGINFO_BTF : KDL_DEBUGINFO_AUTO;
+}
+
+/* The model says where types and symbols came from and what that lacks. */
+static struct kdl_error *note_debuginfo(struct kdl_analysis *an, const char *vml_path)
+{
+	struct kdl_dump_info *d = &an->model->dump;
+	const char *missing = kdl_debuginfo_missing(an->di);
+
+	d->debuginfo = strdup(kdl_debuginfo_source_name(an->di));
+	d->debuginfo_from = strdup(vml_path ? vml_path : "dump");
+	if (missing)
+		d->debuginfo_missing = strdup(missing);
+	if (an->symbols_from)
+		d->symbols_from = strdup(an->symbols_from);
+	if (!d->debuginfo || !d->debuginfo_from || (missing && !d->debuginfo_missing) ||
+	    (an->symbols_from && !d->symbols_from))
+		return kdl_error_create(KDL_ERR_NOMEM, "out of memory");
+	return NULL;
+}
+
 struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
 				    const struct kdl_open_options *opts,
 				    struct kdl_analysis **out)
@@ -679,7 +723,7 @@ struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
 	struct kdl_analysis *an;
 	struct kdl_error *err;
 	struct kdl_model *m;
-	enum kdl_debuginfo_choice choice = opts ? opts->debuginfo : KDL_DEBUGINFO_AUTO;
+	enum kdl_debuginfo_choice choice = opts ? opts->debuginfo : KDL_DI_CHOICE_AUTO;
 
 	/* which file is the dump? */
 	if (!path_b) {
@@ -713,9 +757,7 @@ struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
 
 	progress(opts, "symbols", 0, 0);
 	if (vml_path) {
-		/* MERGE(btf): choice BTF or a vmlinux without DWARF under AUTO
-		 * opens the vmlinux's .BTF and ELF symbols instead */
-		err = kdl_debuginfo_open(vml_path, &an->di);
+		err = kdl_debuginfo_open_mode(vml_path, di_mode(choice), &an->di);
 		if (err)
 			goto fail;
 	}
@@ -726,10 +768,10 @@ struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
 	if (!vml_path) {
 		size_t rejected = 0;
 
-		if (choice != KDL_DEBUGINFO_BTF)
+		if (choice != KDL_DI_CHOICE_BTF)
 			found = kdl_debuginfo_find_vmlinux(kdl_dump_release(an->dump),
 							   kdl_dump_build_id(an->dump), &rejected);
-		if (!found && choice == KDL_DEBUGINFO_DWARF) {
+		if (!found && choice == KDL_DI_CHOICE_DWARF) {
 			err = no_debuginfo(an->dump, "--debuginfo dwarf, and no vmlinux matches "
 					   "its release and build-id");
 			goto fail;
@@ -740,7 +782,7 @@ struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
 				goto fail;
 		} else {
 			vml_path = found;
-			err = kdl_debuginfo_open(vml_path, &an->di);
+			err = kdl_debuginfo_open_mode(vml_path, di_mode(choice), &an->di);
 			if (err)
 				goto fail;
 		}
@@ -757,8 +799,9 @@ struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
 	err = analyse(an, dump_path, kdl_dump_cpus(an->dump), opts);
 	if (err)
 		goto fail;
-	m->dump.debuginfo = strdup("dwarf");
-	m->dump.debuginfo_from = strdup(vml_path);
+	err = note_debuginfo(an, vml_path);
+	if (err)
+		goto fail;
 	free(found);
 	*out = an;
 	return NULL;
@@ -935,6 +978,7 @@ void kdl_analysis_destroy(struct kdl_analysis *an)
 	kdl_dump_destroy(an->dump);
 	kdl_target_destroy(an->own_target);
 	free(an->modules_dir);
+	free(an->symbols_from);
 	if (an->di_borrowed) {
 		if (an->drop_modsyms)
 			kdl_debuginfo_drop_module_symbols(an->di); /* leave it as it was lent */

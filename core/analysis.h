@@ -31,9 +31,9 @@ typedef void (*kdl_progress_fn)(void *arg, const char *phase, size_t done, size_
 
 /* Where types come from (--debuginfo). */
 enum kdl_debuginfo_choice {
-	KDL_DEBUGINFO_AUTO = 0, /* DWARF of a given or found vmlinux, else the dump's BTF */
-	KDL_DEBUGINFO_DWARF,    /* DWARF only: no debug vmlinux is exit 4 */
-	KDL_DEBUGINFO_BTF,      /* BTF only (the vmlinux's .BTF, else the dump's) */
+	KDL_DI_CHOICE_AUTO = 0, /* DWARF of a given or found vmlinux, else the dump's BTF */
+	KDL_DI_CHOICE_DWARF,    /* DWARF only: no debug vmlinux is exit 4 */
+	KDL_DI_CHOICE_BTF,      /* BTF only (the vmlinux's .BTF, else the dump's) */
 };
 
 struct kdl_open_options {

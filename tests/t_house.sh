@@ -8,7 +8,7 @@
 #    includes core/analysis.h (no circle); includes name their path from the top;
 #  - tui/ includes only core/analysis.h, core/base/*.h, core/report/report.h and
 #    tui/ files;
-#  - libdw/libelf headers only in core/debuginfo/, libkdumpfile only in
+#  - libdw/libelf and libbpf headers only in core/debuginfo/, libkdumpfile only in
 #    core/target/, curses only in tui/;
 #  - no file of core/ or tui/ over 1,000 lines; core/ holds analysis.{c,h} and
 #    the 8 stage folders only (no core/stubs/); every header of core/ starts
@@ -35,6 +35,7 @@ TUI_MAY = re.compile(r"^core/(analysis\.h|base/[^/]+\.h|report/report\.h)$")
 LIBS = [  # (rule, header pattern, the only folder allowed)
     ("libdw/libelf only in core/debuginfo/",
      re.compile(r"^(elfutils/.*|libelf\.h|gelf\.h|dwarf\.h)$"), "core/debuginfo/"),
+    ("libbpf only in core/debuginfo/", re.compile(r"^bpf/.*$"), "core/debuginfo/"),
     ("libkdumpfile only in core/target/", re.compile(r"^libkdumpfile/.*$"), "core/target/"),
     ("curses only in tui/", re.compile(r"^(n?curses[^/]*\.h|ncurses.*/.*)$"), "tui/"),
 ]

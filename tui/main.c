@@ -104,11 +104,11 @@ int main(int argc, char **argv)
 			break;
 		case KDL_OPT_VAL(KDL_OPT_DEBUGINFO):
 			if (!strcmp(optarg, "auto"))
-				oo.debuginfo = KDL_DEBUGINFO_AUTO;
+				oo.debuginfo = KDL_DI_CHOICE_AUTO;
 			else if (!strcmp(optarg, "dwarf"))
-				oo.debuginfo = KDL_DEBUGINFO_DWARF;
+				oo.debuginfo = KDL_DI_CHOICE_DWARF;
 			else if (!strcmp(optarg, "btf"))
-				oo.debuginfo = KDL_DEBUGINFO_BTF;
+				oo.debuginfo = KDL_DI_CHOICE_BTF;
 			else
 				return usage_error("bad --debuginfo '%s' (auto, dwarf, btf)", optarg);
 			break;

@@ -1,7 +1,8 @@
 /* core/debuginfo/debuginfo.c - opening a vmlinux (ELF checks, OSRELEASE,
- * build-id, raw sections), the KASLR offset, and the dispatch of the type and
- * line queries of debuginfo.h to the type source (typesrc.h; today the DWARF
- * of dwarf_types.c). Symbols: symbols.c.
+ * build-id, raw sections) with DWARF or BTF types, a bare debuginfo (no
+ * vmlinux: BTF given from the dump), the KASLR offset, and the dispatch of
+ * the type and line queries of debuginfo.h to the type source (typesrc.h:
+ * the DWARF of dwarf_types.c or the BTF of btf_types.c). Symbols: symbols.c.
  *
  * The dispatch caches what the source answers: member lookups by
  * "type\x01member" (misses too), line lookups by runtime pc.
@@ -26,7 +27,7 @@ static const char *section_data(struct kdl_debuginfo *di, const char *name, size
 	size_t shstrndx;
 	Elf_Scn *scn = NULL;
 
-	if (elf_getshdrstrndx(di->elf, &shstrndx) != 0)
+	if (!di->elf || elf_getshdrstrndx(di->elf, &shstrndx) != 0)
 		return NULL;
 	while ((scn = elf_nextscn(di->elf, scn))) {
 		GElf_Shdr sh;
@@ -113,12 +114,44 @@ static void read_release(struct kdl_debuginfo *di)
 	}
 }
 
+/* The type source the mode asks for, from the vmlinux's DWARF or .BTF. */
+static struct kdl_error *open_types(struct kdl_debuginfo *di, enum kdl_debuginfo_mode mode)
+{
+	struct kdl_error *err;
+	const char *btf;
+	size_t sz, btf_sz = 0;
+	bool dwarf = section_data(di, ".debug_info", &sz, NULL, NULL) != NULL;
+
+	btf = section_data(di, ".BTF", &btf_sz, NULL, NULL);
+	if (mode == KDL_DEBUGINFO_DWARF || (mode == KDL_DEBUGINFO_AUTO && dwarf)) {
+		if (!dwarf)
+			return kdl_error_create(KDL_ERR_VMLINUX, "%s: no debug info (.debug_info "
+						"missing; use the debug vmlinux)", di->path);
+		return kdl_dwarf_types_open(di, di->elf, di->path, &di->types);
+	}
+	if (!btf)
+		return kdl_error_create(KDL_ERR_VMLINUX, mode == KDL_DEBUGINFO_BTF ?
+					"%s: no BTF (.BTF section missing; a kernel built with "
+					"CONFIG_DEBUG_INFO_BTF has one)" :
+					"%s: no debug info: neither DWARF (.debug_info) nor BTF "
+					"(.BTF) in it; use the debug vmlinux", di->path);
+	err = kdl_btf_types_create(&di->types);
+	if (!err)
+		err = kdl_btf_types_set(di->types.priv, btf, btf_sz, di->path);
+	return err;
+}
+
 struct kdl_error *kdl_debuginfo_open(const char *path, struct kdl_debuginfo **out)
+{
+	return kdl_debuginfo_open_mode(path, KDL_DEBUGINFO_AUTO, out);
+}
+
+struct kdl_error *kdl_debuginfo_open_mode(const char *path, enum kdl_debuginfo_mode mode,
+					  struct kdl_debuginfo **out)
 {
 	struct kdl_debuginfo *di;
 	struct kdl_error *err;
 	GElf_Ehdr eh;
-	size_t sz;
 
 	elf_version(EV_CURRENT);
 	di = calloc(1, sizeof(*di));
@@ -169,12 +202,7 @@ struct kdl_error *kdl_debuginfo_open(const char *path, struct kdl_debuginfo **ou
 			goto fail;
 		}
 	}
-	if (!section_data(di, ".debug_info", &sz, NULL, NULL)) {
-		err = kdl_error_create(KDL_ERR_VMLINUX, "%s: no debug info (.debug_info missing; "
-				       "use the debug vmlinux)", path);
-		goto fail;
-	}
-	err = kdl_dwarf_types_open(di, di->elf, path, &di->types);
+	err = open_types(di, mode);
 	if (err)
 		goto fail;
 	err = kdl_di_load_symtab(di);
@@ -187,6 +215,72 @@ struct kdl_error *kdl_debuginfo_open(const char *path, struct kdl_debuginfo **ou
 fail:
 	kdl_debuginfo_destroy(di);
 	return err;
+}
+
+struct kdl_error *kdl_debuginfo_create_bare(const char *release, struct kdl_debuginfo **out)
+{
+	struct kdl_debuginfo *di = calloc(1, sizeof(*di));
+	struct kdl_error *err;
+
+	if (!di || !(di->path = strdup("(no vmlinux)"))) {
+		free(di);
+		return kdl_error_create(KDL_ERR_NOMEM, "debuginfo: out of memory");
+	}
+	di->fd = -1;
+	di->bare = true;
+	if (release)
+		snprintf(di->release, sizeof(di->release), "%s", release);
+	err = kdl_btf_types_create(&di->types);
+	if (err) {
+		kdl_debuginfo_destroy(di);
+		return err;
+	}
+	*out = di;
+	return NULL;
+}
+
+struct kdl_error *kdl_debuginfo_set_btf(struct kdl_debuginfo *di, const void *data, size_t len)
+{
+	if (!kdl_btf_types_is(&di->types))
+		return kdl_error_create(KDL_ERR_USAGE, "set BTF: the type source is %s",
+					di->types.ops->name);
+	kdl_strmap_free(&di->members);
+	return kdl_btf_types_set(di->types.priv, data, len, "BTF");
+}
+
+struct kdl_error *kdl_debuginfo_add_module_btf(struct kdl_debuginfo *di, const char *module,
+					       const void *data, size_t len)
+{
+	struct kdl_error *err;
+
+	if (!kdl_btf_types_is(&di->types))
+		return kdl_error_create(KDL_ERR_USAGE, "%s: module BTF on a %s type source", module,
+					di->types.ops->name);
+	err = kdl_btf_types_add_module(di->types.priv, module, data, len);
+	if (!err)
+		kdl_strmap_free(&di->members); /* misses may now be found */
+	return err;
+}
+
+const char *kdl_debuginfo_source_name(const struct kdl_debuginfo *di)
+{
+	return kdl_btf_types_is(&di->types) ? "btf" : "dwarf";
+}
+
+bool kdl_debuginfo_has_lines(const struct kdl_debuginfo *di)
+{
+	return di->types.ops->lines != NULL;
+}
+
+bool kdl_debuginfo_has_var_types(const struct kdl_debuginfo *di)
+{
+	return !kdl_btf_types_is(&di->types);
+}
+
+const char *kdl_debuginfo_missing(const struct kdl_debuginfo *di)
+{
+	return kdl_btf_types_is(&di->types) ? "no line numbers, no types of global variables: BTF"
+					    : NULL;
 }
 
 void kdl_debuginfo_destroy(struct kdl_debuginfo *di)
@@ -255,6 +349,20 @@ const char *kdl_debuginfo_build_id(const struct kdl_debuginfo *di)
 }
 
 /* ---------------------------------------------------------------- types */
+
+void kdl_di_type_key(const char *type, char *key, size_t size)
+{
+	while (*type == ' ')
+		type++;
+	if (!strncmp(type, "struct ", 7))
+		snprintf(key, size, "s:%s", type + 7);
+	else if (!strncmp(type, "union ", 6))
+		snprintf(key, size, "u:%s", type + 6);
+	else if (!strncmp(type, "enum ", 5))
+		snprintf(key, size, "e:%s", type + 5);
+	else
+		snprintf(key, size, "t:%s", type);
+}
 
 /* Member lookups through the type source, cached by "type\x01member" (misses
  * too, until a module is loaded). */

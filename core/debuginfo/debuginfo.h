@@ -1,5 +1,8 @@
 /* core/debuginfo/debuginfo.h - symbols (libelf), types, member offsets, enum values and
- * line info (libdw) of a vmlinux, plus module symbols.
+ * line info of a vmlinux, plus module symbols. Types come from one of two
+ * sources: the vmlinux DWARF (libdw, with line info) or the kernel's BTF
+ * (libbpf: the vmlinux's .BTF section, or BTF read from the dump; no line
+ * info, no types of global variables but per-CPU ones).
  *
  * Addresses passed in and returned are *runtime* addresses: the KASLR offset
  * set with kdl_debuginfo_set_kaslr() is applied inside, to kernel-image
@@ -20,10 +23,55 @@
 
 struct kdl_debuginfo;
 
-/* Open a vmlinux. KDL_ERR_VMLINUX when it is not an x86_64 ELF vmlinux or has
- * no .debug_info; KDL_ERR_INPUT when unreadable. */
+/* Where the types of an opened vmlinux come from. */
+enum kdl_debuginfo_mode {
+	KDL_DEBUGINFO_AUTO = 0, /* its DWARF when it has .debug_info, else its .BTF */
+	KDL_DEBUGINFO_DWARF,    /* its DWARF, or KDL_ERR_VMLINUX without .debug_info */
+	KDL_DEBUGINFO_BTF,      /* its .BTF section (and ELF symbols), even when it
+				 * has DWARF; KDL_ERR_VMLINUX without .BTF */
+};
+/* Open a vmlinux. KDL_ERR_VMLINUX when it is not an x86_64 ELF vmlinux or
+ * lacks what the mode needs (AUTO: neither .debug_info nor .BTF; the message
+ * names what is missing); KDL_ERR_INPUT when unreadable. The debuginfo maps
+ * the file and keeps it open until destroy. */
+struct kdl_error *kdl_debuginfo_open_mode(const char *path, enum kdl_debuginfo_mode mode,
+					  struct kdl_debuginfo **out);
+/* kdl_debuginfo_open_mode(path, KDL_DEBUGINFO_AUTO, out). */
 struct kdl_error *kdl_debuginfo_open(const char *path, struct kdl_debuginfo **out);
+/* A debuginfo with no ELF file at all, for a dump analysed without vmlinux:
+ * `release` (copied, may be NULL) is what kdl_debuginfo_release() answers; no
+ * build-id, no sections. Its type source is BTF, empty (every type query
+ * answers KDL_ERR_NOTFOUND) until kdl_debuginfo_set_btf(). Symbols are added
+ * with kdl_debuginfo_add_symbol() (module NULL for the kernel's own, e.g.
+ * from the dump's kallsyms): in a bare debuginfo EVERY symbol is a runtime
+ * address, stored and answered as given; the KASLR offset (set or not) is
+ * never applied to them. */
+struct kdl_error *kdl_debuginfo_create_bare(const char *release, struct kdl_debuginfo **out);
+/* The kernel's BTF (raw .BTF bytes, e.g. read from dump memory between
+ * __start_BTF and __stop_BTF) as the type source of a bare debuginfo. The
+ * bytes are copied (the caller keeps its buffer); parsed once, names indexed
+ * on first use. KDL_ERR_VMLINUX when the bytes are not valid BTF; KDL_ERR_USAGE
+ * when the debuginfo's source is not an empty BTF one. */
+struct kdl_error *kdl_debuginfo_set_btf(struct kdl_debuginfo *di, const void *data, size_t len);
+/* A module's BTF (split BTF on top of the kernel's, as the kernel keeps it on
+ * its btf_modules list): afterwards type and enumerator lookups fall back to
+ * it. Bytes copied; `module` copied. KDL_ERR_USAGE when the source is not BTF
+ * or has no kernel BTF yet; KDL_ERR_INPUT when the bytes are not valid. */
+struct kdl_error *kdl_debuginfo_add_module_btf(struct kdl_debuginfo *di, const char *module,
+					       const void *data, size_t len);
 void kdl_debuginfo_destroy(struct kdl_debuginfo *di);
+
+/* Which type source answers: "dwarf" or "btf" (static string). */
+const char *kdl_debuginfo_source_name(const struct kdl_debuginfo *di);
+/* What the source lacks: line info (false for BTF: kdl_debuginfo_lines()
+ * answers 0), types of global variables (BTF: only per-CPU ones; others
+ * answer KDL_ERR_NOTFOUND from kdl_debuginfo_var_type() and "var NAME"). */
+bool kdl_debuginfo_has_lines(const struct kdl_debuginfo *di);
+bool kdl_debuginfo_has_var_types(const struct kdl_debuginfo *di);
+/* One line for a person saying what is missing because of the source, e.g.
+ * "no line numbers, no types of global variables: BTF"; NULL when nothing
+ * (DWARF). Static string. */
+const char *kdl_debuginfo_missing(const struct kdl_debuginfo *di);
 
 void kdl_debuginfo_set_kaslr(struct kdl_debuginfo *di, uint64_t offset);
 uint64_t kdl_debuginfo_kaslr(const struct kdl_debuginfo *di);
@@ -46,8 +94,10 @@ bool kdl_debuginfo_symbol_at(const struct kdl_debuginfo *di, uint64_t addr,
 bool kdl_debuginfo_symbol_addr(const struct kdl_debuginfo *di, const char *name,
 			       uint64_t *addr);
 /* Add a symbol read from the dump (name copied) at its runtime address: of a
- * module, or of the vmlinux when module is NULL (kallsyms, System.map; set the
- * KASLR offset first: such symbols are kept link-time inside). */
+ * module, or of the vmlinux when module is NULL (kallsyms, System.map). In a
+ * debuginfo opened from a vmlinux, set the KASLR offset first: such symbols are
+ * kept link-time inside like the vmlinux's own; in a bare one
+ * (kdl_debuginfo_create_bare) every address is kept and answered as given. */
 struct kdl_error *kdl_debuginfo_add_symbol(struct kdl_debuginfo *di, const char *module,
 					   const char *name, uint64_t addr, uint64_t size,
 					   bool is_function);
@@ -104,7 +154,8 @@ size_t kdl_debuginfo_lines(struct kdl_debuginfo *di, uint64_t pc, struct kdl_src
 			   size_t max);
 
 /* Raw ELF section of the vmlinux (e.g. ".orc_unwind"). *data is NULL and the
- * function returns false when the section is absent or NOBITS. `addr` is the
+ * function returns false when the section is absent or NOBITS, or the
+ * debuginfo is bare. `addr` is the
  * link-time (not KASLR-shifted) address. */
 bool kdl_debuginfo_section(const struct kdl_debuginfo *di, const char *name,
 			   const void **data, size_t *size, uint64_t *addr);

@@ -6,7 +6,11 @@
  *                 and the dispatch of the type and line queries to the type
  *                 source (typesrc.h), with the member and line caches;
  *   symbols.c   - vmlinux (ELF .symtab) and module symbols, both ways;
- *   dwarf_types.c, dwarf_lines.c, moddebug.c - the DWARF type source.
+ *   dwarf_types.c, dwarf_lines.c, moddebug.c - the DWARF type source;
+ *   btf_types.c - the BTF type source (libbpf).
+ *
+ * A bare debuginfo (kdl_debuginfo_create_bare) has no ELF file (elf NULL,
+ * fd -1): every symbol in it is a runtime address.
  *
  * Ownership: the debuginfo owns the ELF handle, its symbols (vmlinux names
  * point into the ELF data, module symbols are copied), the caches and the
@@ -53,6 +57,7 @@ struct kdl_debuginfo {
 	char release[128];
 	char build_id[128];
 	bool has_build_id;
+	bool bare;         /* no ELF: symbols are runtime addresses, no sections */
 
 	struct kdl_di_sym *syms; /* sorted by addr */
 	size_t nsyms, cap_syms;
@@ -75,6 +80,11 @@ void kdl_di_free_symbols(struct kdl_debuginfo *di);
 /* search.c: the GNU build-id note of an ELF as hex into buf; false when none. */
 bool kdl_di_elf_build_id(Elf *elf, char *buf, size_t len);
 
+/* debuginfo.c: the key under which a type source indexes a C type name:
+ * "struct x" -> "s:x", "union x" -> "u:x", "enum x" -> "e:x", else "t:name"
+ * (typedefs and base types). */
+void kdl_di_type_key(const char *type, char *key, size_t size);
+
 /* debuginfo.c: the line cache holds runtime pcs and symbol names; forget it
  * when either changes. */
 void kdl_di_lines_forget(struct kdl_debuginfo *di);
@@ -83,5 +93,15 @@ void kdl_di_lines_forget(struct kdl_debuginfo *di);
  * `owner` for the KASLR offset and for symbols. */
 struct kdl_error *kdl_dwarf_types_open(struct kdl_debuginfo *owner, Elf *elf, const char *path,
 				       struct kdl_typesrc *out);
+
+/* btf_types.c: the BTF type source, empty until kdl_btf_types_set() gives
+ * it the kernel's BTF (copied); module BTF is split on top of that. */
+struct kdl_error *kdl_btf_types_create(struct kdl_typesrc *out);
+bool kdl_btf_types_is(const struct kdl_typesrc *ts);
+struct kdl_error *kdl_btf_types_set(void *priv, const void *data, size_t len, const char *what);
+struct kdl_error *kdl_btf_types_add_module(void *priv, const char *module, const void *data,
+					   size_t len);
+/* Takes the parsed module BTF `b` (a struct btf *), freeing it on failure. */
+struct kdl_error *kdl_btf_add_module(void *priv, const char *module, void *b);
 
 #endif

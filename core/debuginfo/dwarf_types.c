@@ -264,16 +264,7 @@ static bool lookup_type_die(struct kdl_dwarf_src *src, const char *type, Dwarf_D
 	char key[512];
 	const struct kdl_strent *e;
 
-	while (*type == ' ')
-		type++;
-	if (!strncmp(type, "struct ", 7))
-		snprintf(key, sizeof(key), "s:%s", type + 7);
-	else if (!strncmp(type, "union ", 6))
-		snprintf(key, sizeof(key), "u:%s", type + 6);
-	else if (!strncmp(type, "enum ", 5))
-		snprintf(key, sizeof(key), "e:%s", type + 5);
-	else
-		snprintf(key, sizeof(key), "t:%s", type);
+	kdl_di_type_key(type, key, sizeof(key));
 	if (!find_name(src, key, &e))
 		return kdl_moddebug_find(src->mods, key, out, NULL);
 	return dwarf_offdie(src->dwarf, e->a, out) != NULL;

@@ -1,6 +1,7 @@
 /* core/debuginfo/symbols.c - the symbols of the vmlinux (its ELF .symtab,
  * link-time addresses, names pointing into the ELF data) and of modules
- * (added from the dump at runtime addresses, copied): lookups by address
+ * (added from the dump at runtime addresses, copied; in a bare debuginfo
+ * the kernel's own too): lookups by address
  * (a sorted array) and by name (core/base/hash.h over the array). */
 #include "core/debuginfo/debuginfo_priv.h"
 
@@ -127,7 +128,7 @@ struct kdl_error *kdl_di_load_symtab(struct kdl_debuginfo *di)
 
 static uint64_t to_runtime(const struct kdl_debuginfo *di, const struct kdl_di_sym *s)
 {
-	if (!s->module && s->addr >= KDL_KERNEL_IMAGE_START)
+	if (!di->bare && !s->module && s->addr >= KDL_KERNEL_IMAGE_START)
 		return s->addr + di->kaslr;
 	return s->addr;
 }
@@ -145,8 +146,8 @@ bool kdl_debuginfo_symbol_at(const struct kdl_debuginfo *di, uint64_t addr,
 	 * both views: modules live below the kernel image in the module area,
 	 * so one search over runtime-adjusted keys is enough when KASLR only
 	 * shifts the image. Use the link-time key for image addresses. */
-	link = addr >= KDL_KERNEL_IMAGE_START + di->kaslr && addr < 0xffffffffc0000000ull ?
-	       addr - di->kaslr : addr;
+	link = !di->bare && addr >= KDL_KERNEL_IMAGE_START + di->kaslr &&
+	       addr < 0xffffffffc0000000ull ? addr - di->kaslr : addr;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -213,7 +214,7 @@ struct kdl_error *kdl_debuginfo_add_symbol(struct kdl_debuginfo *di, const char 
 	}
 	/* vmlinux symbols (kallsyms, System.map) come at runtime addresses and
 	 * are kept link-time like the .symtab's */
-	s.addr = !module && addr >= KDL_KERNEL_IMAGE_START + di->kaslr &&
+	s.addr = !di->bare && !module && addr >= KDL_KERNEL_IMAGE_START + di->kaslr &&
 		 addr < 0xffffffffc0000000ull ? addr - di->kaslr : addr;
 	s.size = size;
 	s.is_function = is_function;

@@ -3,10 +3,10 @@
  * and, when the source has them, line info come from.
  *
  * The public kdl_debuginfo_* type and line functions (debuginfo.h) dispatch
- * through one struct kdl_typesrc; no decoder sees which source answers. Today
- * the one source is the vmlinux DWARF (dwarf_types.c, with module DWARF in
- * moddebug.c); a second one, e.g. the kernel's BTF through libbpf, is a new
- * file in this folder providing the same ops.
+ * through one struct kdl_typesrc; no decoder sees which source answers. Two
+ * sources: the vmlinux DWARF (dwarf_types.c, with module DWARF in
+ * moddebug.c) and the kernel's BTF through libbpf (btf_types.c, with module
+ * split BTF; no lines, no module_count).
  *
  * What a source must provide (every `type` is a C type name as debuginfo.h
  * describes it: "struct mutex", "union ...", "enum ...", a typedef name; for
@@ -37,7 +37,7 @@
 #include "core/debuginfo/debuginfo.h"
 
 struct kdl_typesrc_ops {
-	const char *name; /* "DWARF" */
+	const char *name; /* "DWARF", "BTF" */
 	struct kdl_error *(*type_size)(void *priv, const char *type, uint64_t *size);
 	/* Offset and size of member path `member` ("a.b[2].c") inside `type`. */
 	struct kdl_error *(*member)(void *priv, const char *type, const char *member,

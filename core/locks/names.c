@@ -126,6 +126,16 @@ static void var_member(struct kdl_lk *s, struct kdl_lock *l, const char *var, ui
 	l->member = kdl_strdup(buf);
 }
 
+/* Said in a name whose member a global variable's type would have given, when
+ * the type source has no types of globals (BTF). */
+#define KDL_NO_VAR_TYPE " (type unknown: BTF)"
+
+static const char *no_var_type(struct kdl_lk *s, const struct kdl_lock *l, const char *member)
+{
+	return member[0] == '+' && !l->type && !kdl_debuginfo_has_var_types(s->ctx->di) ?
+	       KDL_NO_VAR_TYPE : "";
+}
+
 /* "sym", "sym.member" or "sym+0x10", plus a suffix. */
 static char *sym_name(const char *sym, const char *member, const char *suffix)
 {
@@ -148,7 +158,7 @@ static bool name_symbol(struct kdl_lk *s, struct kdl_lock *l)
 	l->object = sym.addr;
 	l->offset = off;
 	var_member(s, l, sym.name, off, member, sizeof(member));
-	l->name = sym_name(sym.name, member, "");
+	l->name = sym_name(sym.name, member, no_var_type(s, l, member));
 	return true;
 }
 
@@ -162,7 +172,7 @@ static bool name_percpu(struct kdl_lk *s, struct kdl_lock *l)
 		return false;
 	for (size_t c = 0; c < ncpu && c < 8192; c++) {
 		uint64_t off, a;
-		char member[256], suffix[32];
+		char member[256], suffix[64];
 
 		if (!kdl_lk_u64(s, L->per_cpu_offset_addr + 8 * c, &off))
 			return false;
@@ -176,7 +186,7 @@ static bool name_percpu(struct kdl_lk *s, struct kdl_lock *l)
 		l->object = sym.addr + off;
 		l->offset = a - sym.addr;
 		var_member(s, l, sym.name, l->offset, member, sizeof(member));
-		snprintf(suffix, sizeof(suffix), " on CPU %zu", c);
+		snprintf(suffix, sizeof(suffix), " on CPU %zu%s", c, no_var_type(s, l, member));
 		l->name = sym_name(sym.name, member, suffix);
 		return true;
 	}
@@ -220,8 +230,9 @@ static void object_owner(struct kdl_lk *s, const char *type, uint64_t obj, char 
 
 /* A generic (kmalloc) object has no type in its cache name: take it from a
  * global pointer to the object that the code of its waiters or holders uses
- * ("struct kdl_kobj *kdl_kobj1"). */
-static void type_from_pointer(struct kdl_lk *s, struct kdl_lock *l, int li, uint64_t size,
+ * ("struct kdl_kobj *kdl_kobj1"). False when there is such a pointer but the
+ * type source has no types of globals (BTF). */
+static bool type_from_pointer(struct kdl_lk *s, struct kdl_lock *l, int li, uint64_t size,
 			      char *stype, size_t slen, char *member, size_t mlen)
 {
 	char var[128], vt[160];
@@ -230,17 +241,17 @@ static void type_from_pointer(struct kdl_lk *s, struct kdl_lock *l, int li, uint
 	struct kdl_error *err;
 
 	if (!kdl_lk_global_pointer_to(s, li, l->object, var, sizeof(var)))
-		return;
+		return true;
 	err = kdl_debuginfo_var_type(s->ctx->di, var, vt, sizeof(vt));
 	if (err) {
 		kdl_error_destroy(err);
-		return;
+		return kdl_debuginfo_has_var_types(s->ctx->di);
 	}
 	n = strlen(vt);
 	while (n && vt[n - 1] == ' ')
 		n--;
 	if (!n || vt[n - 1] != '*' || strncmp(vt, "struct ", 7))
-		return;
+		return true;
 	n--;
 	while (n && vt[n - 1] == ' ')
 		n--;
@@ -248,11 +259,12 @@ static void type_from_pointer(struct kdl_lk *s, struct kdl_lock *l, int li, uint
 	err = kdl_debuginfo_type_size(s->ctx->di, vt, &tsz);
 	if (err || !tsz || tsz > size) {
 		kdl_error_destroy(err);
-		return;
+		return true;
 	}
 	snprintf(stype, slen, "%s", vt);
 	l->type = kdl_strdup(vt + 7);
 	member_of(s, stype, l->offset, member, mlen);
+	return true;
 }
 
 /* Locks that people know by their struct, in objects that come from generic
@@ -311,7 +323,7 @@ static bool name_slab(struct kdl_lk *s, struct kdl_lock *l, int li)
 							    : &L->page.slab_cache;
 	uint64_t a = l->address, pfn, page, head, cache, np, size, osize, pad = 0, base, idx, obj;
 	uint64_t flags, map;
-	bool well_known = false;
+	bool well_known = false, typed = true;
 	char cname[64], type[64], stype[192], member[256], own[96];
 
 	if (!L->page.size || !sc->ok || !L->kmem_cache.name.ok || !L->kmem_cache.size.ok)
@@ -367,7 +379,8 @@ static bool name_slab(struct kdl_lk *s, struct kdl_lock *l, int li)
 		kdl_error_destroy(err);
 	}
 	if (!member[0] && s->ctx->di)
-		type_from_pointer(s, l, li, size, stype, sizeof(stype), member, sizeof(member));
+		typed = type_from_pointer(s, l, li, size, stype, sizeof(stype), member,
+					  sizeof(member));
 	if (!member[0] && s->ctx->di)
 		well_known = type_from_well_known(s, l, size, stype, sizeof(stype), member,
 						  sizeof(member));
@@ -380,9 +393,10 @@ static bool name_slab(struct kdl_lk *s, struct kdl_lock *l, int li)
 		l->name = kdl_lk_printf("%s struct %s.%s @0x%llx%s", cname, l->type, member,
 					(unsigned long long)obj, own);
 	else
-		l->name = kdl_lk_printf("%s%s%s @0x%llx%s", l->type ? l->type : cname,
+		l->name = kdl_lk_printf("%s%s%s @0x%llx%s%s", l->type ? l->type : cname,
 					member[0] == '+' ? "" : ".", member,
-					(unsigned long long)obj, own);
+					(unsigned long long)obj, own,
+					typed || member[0] != '+' ? "" : KDL_NO_VAR_TYPE);
 	return true;
 }
 
