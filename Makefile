@@ -15,7 +15,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := libkdumpfile libdw libelf ncursesw
+PKGS    := libkdumpfile libdw libelf ncursesw libgvc
 SAN     ?=
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
