@@ -110,10 +110,10 @@ struct kdl_dot_graph {
 };
 void kdl_report_dot_graph(const struct kdl_report_ctx *r, FILE *out, const struct kdl_dot_graph *g);
 
-/* gv.c: lay out DOT text with Graphviz's dot and render it as SVG. On success
- * *svg (NUL-terminated, *len bytes) belongs to the caller (free()); on failure
- * (KDL_ERR_IO: no layout or SVG plugin, a graph Graphviz refuses) the
- * out-parameters are untouched. */
+/* gv.c: lay out DOT text with Graphviz's dot and render it as SVG, in a child
+ * process. On success *svg (NUL-terminated, *len bytes) belongs to the caller
+ * (free()); on failure (KDL_ERR_IO: no layout or SVG plugin, a graph Graphviz
+ * refuses, Graphviz crashed) the out-parameters are untouched. */
 struct kdl_error *kdl_report_gv_svg(const char *dot, char **svg, size_t *len);
 
 /* svg.c: the wait-for graph `g` laid out by Graphviz, as SVG into `out`;
