@@ -18,7 +18,7 @@ static void dot_label(FILE *out, const char *s, bool svg, bool tip)
 
 	fputc('"', out);
 	for (; s && *s; s++) {
-		if (*s == '\n' || (svg && *s == ' ' && col >= 24)) {
+		if (*s == '\n' || (svg && *s == ' ' && col >= 18)) {
 			fputs(tip ? " " : "\\n", out); /* Graphviz's own line break */
 			col = 0;
 			continue;
@@ -136,7 +136,7 @@ void kdl_report_dot_graph(const struct kdl_report_ctx *r, FILE *out, const struc
 				lin[li] = true;
 	fprintf(out, "digraph waitfor {\n  rankdir=LR;\n  node [fontname=\"monospace\"];\n");
 	if (g->svg) /* smaller than Graphviz's 14pt, and sans-serif, not its Times */
-		fprintf(out, "  node [fontsize=11];\n  edge [fontname=\"sans-serif\", fontsize=9];\n");
+		fprintf(out, "  node [fontsize=10];\n  edge [fontname=\"sans-serif\", fontsize=9];\n");
 	if (g->svg && g->id_prefix) /* Graphviz prefixes its own ids (edges) with the graph's */
 		fprintf(out, "  id=\"%sgraph\";\n", g->id_prefix);
 	for (size_t i = 0; i < m->ntasks; i++)

@@ -38,8 +38,16 @@ static int gv_error(char *msg)
 		if (*c == '\n' || *c == '\r' || *c == '\t')
 			*c = ' ';
 	}
+	if (!gv_msg_done)
+		return 0;
+	/* "Error: Layout type: "dot" not recognized. Use one of:" lists nothing
+	 * when there is no plugin: keep the words that say what is wrong */
+	if (!strncmp(gv_msg, "Error: ", 7))
+		memmove(gv_msg, gv_msg + 7, strlen(gv_msg + 7) + 1);
+	if (strstr(gv_msg, ". Use one of:"))
+		*strstr(gv_msg, ". Use one of:") = 0;
 	n = strlen(gv_msg);
-	while (gv_msg_done && n && gv_msg[n - 1] == ' ')
+	while (n && gv_msg[n - 1] == ' ')
 		gv_msg[--n] = 0;
 	return 0;
 }

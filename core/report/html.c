@@ -16,7 +16,7 @@ static const char html_style[] =
 	":root{--fg:#1d2329;--mute:#5b6670;--line:#d5dbe0;--bg:#fff;--panel:#f5f7f9;"
 	"--crit:#b3141b;--high:#c2410c;--med:#a16207;--low:#2f6f9f;--ok:#1f7a3a}\n"
 	"body{font:15px/1.45 system-ui,-apple-system,\"Segoe UI\",sans-serif;color:var(--fg);"
-	"background:var(--bg);margin:0 auto;padding:1.2em 2em 3em;max-width:78em}\n"
+	"background:var(--bg);margin:0 auto;padding:1.2em 2em 3em;max-width:88em}\n"
 	"h1{font-size:1.45em;margin:.2em 0}h2{font-size:1.2em;border-bottom:1px solid var(--line);"
 	"padding-bottom:.2em;margin-top:1.8em}h3{font-size:1em;margin:0 0 .3em}\n"
 	"a{color:#1a56a8;text-decoration:none}a:hover{text-decoration:underline}\n"
