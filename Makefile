@@ -15,7 +15,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := libkdumpfile libdw libelf libbpf ncursesw
+PKGS    := libkdumpfile libdw libelf libbpf ncursesw libgvc
 SAN     ?=
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

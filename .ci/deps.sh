@@ -5,7 +5,8 @@
 set -eu
 pkgs="build-essential pkg-config libkdumpfile-dev libdw-dev libelf-dev libncurses-dev
 tmux clang valgrind python3 python3-jsonschema python3-drgn crash xz-utils binutils
-zlib1g-dev graphviz time libclang-rt-14-dev libbpf-dev dwarves"
+zlib1g-dev graphviz time libclang-rt-14-dev libbpf-dev dwarves libgraphviz-dev
+chromium"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

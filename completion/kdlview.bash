@@ -20,7 +20,7 @@ _kdlview()
 		fi
 		;;
 	--format)
-		COMPREPLY=($(compgen -W "text md json dot" -- "$cur"))
+		COMPREPLY=($(compgen -W "text md json dot html svg" -- "$cur"))
 		return 0
 		;;
 	--modules)

@@ -38,6 +38,8 @@ LIBS = [  # (rule, header pattern, the only folder allowed)
     ("libbpf only in core/debuginfo/", re.compile(r"^bpf/.*$"), "core/debuginfo/"),
     ("libkdumpfile only in core/target/", re.compile(r"^libkdumpfile/.*$"), "core/target/"),
     ("curses only in tui/", re.compile(r"^(n?curses[^/]*\.h|ncurses.*/.*)$"), "tui/"),
+    ("libgvc (Graphviz) only in core/report/",
+     re.compile(r"^(graphviz/.*|gvc\.h|cgraph\.h|cdt\.h|gvplugin.*\.h)$"), "core/report/"),
 ]
 LOOKUPS = {"kdl_debuginfo_member_offset", "kdl_debuginfo_type_size",
            "kdl_debuginfo_has_member", "kdl_debuginfo_member_size"}

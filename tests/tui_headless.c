@@ -121,7 +121,7 @@ static struct kdl_error *fx_export(void *arg, enum kdl_report_format fmt, int pi
 				   bool overwrite)
 {
 	(void)arg;
-	static const char *const names[] = { "text", "md", "json", "dot" };
+	static const char *const names[] = { "text", "md", "json", "dot", "html", "svg" };
 	if (!overwrite && access(path, F_OK) == 0)
 		return kdl_error_create(KDL_ERR_USAGE, "%s exists", path);
 	FILE *out = fopen(path, "w");
@@ -548,6 +548,12 @@ int main(int argc, char **argv)
 	expect(on_screen("Not overwritten"), "n keeps the existing file");
 	keys("e\025out.json\n");
 	expect(file_has("out.json", "format=json pid=201"), "format follows the extension");
+	keys("e\025out.html\n");
+	expect(file_has("out.html", "format=html pid=201"), "a .html name exports the page");
+	keys("e\025out.htm\n");
+	expect(file_has("out.htm", "format=html pid=201"), "a .htm name exports the page");
+	keys("e\025out.svg\n");
+	expect(file_has("out.svg", "format=svg pid=201"), "a .svg name exports the graph");
 	keys("E\025out.json\n");
 	keys("y");
 	expect(file_has("out.json", "format=json pid=-1"), "E exports the whole analysis after confirmation");

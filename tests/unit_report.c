@@ -3,7 +3,11 @@
  * with the source's callbacks NULL and with callbacks that count their calls;
  * the JSON is parsed by a small validator below; the text's FINDINGS, the
  * --pid chain, the DOT nodes and kdl_report_write_file()'s refusal are
- * checked against what the fixture built. */
+ * checked against what the fixture built. The HTML page and the SVG (laid
+ * out by Graphviz) are checked by a small tag parser (balanced, no stray
+ * '<', every link has its anchor, no id twice), for the fixture's summaries
+ * and cycle nodes, for strict escaping of hostile names, and for a clear
+ * error when Graphviz has no layout plugin. */
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,7 +20,7 @@
 #include "tests/fixtures/tui_model.h"
 #include "tests/lib/kdltest.h"
 
-static const char *const fmt_names[] = { "text", "md", "json", "dot" };
+static const char *const fmt_names[] = { "text", "md", "json", "dot", "html", "svg" };
 
 /* ---- the report into memory ------------------------------------------------ */
 
@@ -223,10 +227,10 @@ static void test_format_names(void)
 {
 	enum kdl_report_format f;
 
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 6; i++)
 		KDL_CHECK(kdl_report_format_parse(fmt_names[i], &f) && (int)f == i, "format %s",
 			  fmt_names[i]);
-	KDL_CHECK(!kdl_report_format_parse("html", &f), "format html unknown");
+	KDL_CHECK(!kdl_report_format_parse("pdf", &f), "format pdf unknown");
 }
 
 /* Every format, the model alone (no callbacks) and with --all and --pid. */
@@ -237,7 +241,7 @@ static void test_no_callbacks(const struct kdl_model *m)
 		{ false, -1, "plain" }, { true, -1, "--all" }, { false, 201, "--pid 201" },
 	};
 
-	for (int f = KDL_REPORT_TEXT; f <= KDL_REPORT_DOT; f++) {
+	for (int f = KDL_REPORT_TEXT; f <= KDL_REPORT_SVG; f++) {
 		for (size_t k = 0; k < sizeof(modes) / sizeof(modes[0]); k++) {
 			struct kdl_error *err;
 			char *s = report(&src, f, modes[k].all, modes[k].pid, &err);
@@ -304,7 +308,7 @@ static void test_callbacks(const struct kdl_model *m)
 		  "one inlined caller per task in the JSON");
 	free(s);
 
-	for (int f = KDL_REPORT_MD; f <= KDL_REPORT_DOT; f++) {
+	for (int f = KDL_REPORT_MD; f <= KDL_REPORT_SVG; f++) {
 		s = report(&src, f, true, -1, &err);
 		kdl_test_ok(err, "%s --all with counting callbacks", fmt_names[f]);
 		free(s);
@@ -512,6 +516,394 @@ static void test_write_file(const struct kdl_model *m)
 	rmdir(dir);
 }
 
+/* ---- HTML and SVG ------------------------------------------------------------------ */
+
+/* A tag parser for what the page and Graphviz emit: every element closed in
+ * order (void elements and <x/> aside), no '<' outside a tag, no <script>.
+ * Collects the ids and the link targets ("#x" of href= and xlink:href=).
+ * Graphviz writes '-' in ids as "&#45;": the text is normalised first. */
+struct markup {
+	char ids[512][80];
+	size_t nids;
+	char links[1024][80];
+	size_t nlinks;
+	char why[160];
+};
+
+static char *normalised(const char *s)
+{
+	char *n = strdup(s ? s : ""), *w = n;
+
+	for (const char *p = n; *p;) {
+		if (!strncmp(p, "&#45;", 5)) {
+			*w++ = '-';
+			p += 5;
+		} else {
+			*w++ = *p++;
+		}
+	}
+	*w = 0;
+	return n;
+}
+
+static void attr_value(const char *tag, const char *end, const char *name, char *out, size_t n,
+		       size_t *count, size_t max)
+{
+	size_t nl = strlen(name);
+
+	for (const char *p = tag; p && p < end && (p = strstr(p, name)) && p < end; p += nl) {
+		const char *v, *q;
+
+		if (p[-1] != ' ' && p[-1] != '\n')
+			continue; /* "href=" inside "xlink:href=" is counted once, by its own name */
+		v = p + nl;
+		q = strchr(v, '"');
+		if (!q || q > end || *count >= max)
+			continue;
+		snprintf(out + *count * n, n, "%.*s", (int)(q - v), v);
+		(*count)++;
+	}
+}
+
+static bool markup_parse(const char *s, struct markup *mk)
+{
+	static const char *const voids[] = { "meta", "br", "hr", "img", "link", "input" };
+	char stack[64][16];
+	int depth = 0;
+
+	mk->nids = mk->nlinks = 0;
+	mk->why[0] = 0;
+	for (const char *p = s; (p = strchr(p, '<'));) {
+		const char *end;
+		char name[16] = "";
+		size_t n = 0;
+		bool close = p[1] == '/';
+
+		if (!strncmp(p, "<!--", 4)) {
+			end = strstr(p, "-->");
+			if (!end)
+				return snprintf(mk->why, sizeof(mk->why), "open comment"), false;
+			p = end + 3;
+			continue;
+		}
+		end = strchr(p, '>');
+		if (!end)
+			return snprintf(mk->why, sizeof(mk->why), "open tag at %.20s", p), false;
+		if (p[1] == '!' || p[1] == '?') { /* DOCTYPE, <?xml?> */
+			p = end + 1;
+			continue;
+		}
+		for (const char *q = p + 1 + close; n < sizeof(name) - 1 &&
+		     ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9'));
+		     q++)
+			name[n++] = *q;
+		name[n] = 0;
+		if (!n)
+			return snprintf(mk->why, sizeof(mk->why), "stray '<' at %.30s", p), false;
+		if (!strcasecmp(name, "script"))
+			return snprintf(mk->why, sizeof(mk->why), "a <script> element"), false;
+		attr_value(p, end, "id=\"", &mk->ids[0][0], sizeof(mk->ids[0]), &mk->nids, 512);
+		attr_value(p, end, "href=\"#", &mk->links[0][0], sizeof(mk->links[0]), &mk->nlinks, 1024);
+		attr_value(p, end, "xlink:href=\"#", &mk->links[0][0], sizeof(mk->links[0]),
+			   &mk->nlinks, 1024);
+		p = end + 1;
+		if (end[-1] == '/')
+			continue;
+		bool isvoid = false;
+		for (size_t v = 0; v < sizeof(voids) / sizeof(voids[0]); v++)
+			isvoid |= !strcmp(name, voids[v]);
+		if (isvoid)
+			continue;
+		if (!close) {
+			if (depth == 64)
+				return snprintf(mk->why, sizeof(mk->why), "nested too deep"), false;
+			snprintf(stack[depth++], sizeof(stack[0]), "%s", name);
+		} else if (!depth || strcmp(stack[--depth], name)) {
+			return snprintf(mk->why, sizeof(mk->why), "</%s> closes <%s>", name,
+					depth >= 0 ? stack[depth] : "nothing"), false;
+		}
+	}
+	if (depth)
+		return snprintf(mk->why, sizeof(mk->why), "<%s> never closed", stack[depth - 1]), false;
+	return true;
+}
+
+/* Every link has its anchor; no id twice. */
+static void check_anchors(const struct markup *mk, const char *what)
+{
+	size_t missing = 0, twice = 0;
+	const char *first = "";
+
+	for (size_t l = 0; l < mk->nlinks; l++) {
+		bool found = false;
+
+		for (size_t i = 0; i < mk->nids && !found; i++)
+			found = !strcmp(mk->links[l], mk->ids[i]);
+		if (!found && !missing++)
+			first = mk->links[l];
+	}
+	for (size_t i = 0; i < mk->nids; i++)
+		for (size_t k = i + 1; k < mk->nids; k++)
+			twice += !strcmp(mk->ids[i], mk->ids[k]);
+	KDL_CHECK(mk->nlinks > 0 && !missing, "%s: every link (%zu) has its anchor (missing: %zu, "
+		  "first: #%s)", what, mk->nlinks, missing, first);
+	KDL_CHECK(!twice, "%s: no id twice (%zu)", what, twice);
+}
+
+/* s with & < > " ' as entities (what the page writes for a dump's string). */
+static char *escaped(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	for (; f && s && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+/* The node group of task `pid` in the graph of cycle `c` (1-based), or of
+ * the whole graph when c is 0. */
+static size_t task_nodes(const char *s, int c, int pid)
+{
+	char id[64];
+
+	if (c)
+		snprintf(id, sizeof(id), "<g id=\"c%d-task-%d\" class=\"node\">", c, pid);
+	else
+		snprintf(id, sizeof(id), "<g id=\"task-%d\" class=\"node\">", pid);
+	return count(s, id);
+}
+
+static void test_html(const struct kdl_model *m)
+{
+	struct kdl_report_source src = { .model = m };
+	struct kdl_error *err;
+	char *raw = report(&src, KDL_REPORT_HTML, false, -1, &err), *s = normalised(raw);
+	struct markup *mk = calloc(1, sizeof(*mk));
+	size_t listed = 0;
+	bool ok = true;
+
+	for (size_t i = 0; i < m->ntasks; i++)
+		listed += m->tasks[i].involved;
+	kdl_test_ok(err, "html");
+	KDL_CHECK(!strncmp(s, "<!DOCTYPE html>\n<html lang=\"en\">", 31) &&
+		  strlen(s) > 8 && !strcmp(s + strlen(s) - 8, "</html>\n"), "html: one document");
+	KDL_CHECK(mk && markup_parse(s, mk), "html: tags balanced, no stray '<', no script (%s)",
+		  mk ? mk->why : "");
+	if (mk)
+		check_anchors(mk, "html");
+	/* the SVG namespaces are names, not addresses to fetch */
+	KDL_CHECK(count(s, "http") == count(s, "xmlns=\"http://www.w3.org/2000/svg\"") +
+		  count(s, "xmlns:xlink=\"http://www.w3.org/1999/xlink\"") && !strstr(s, "src=") &&
+		  !strstr(s, "@import") && !strstr(s, "url(") && !strstr(s, "<link"),
+		  "html: self-contained (no URL, no src, no link)");
+	/* the words of the TUI's verdict (tests/tui_headless.c) */
+	KDL_CHECK(strstr(s, "<p class=\"verdict bad\" id=\"verdict\">3 deadlocks, 27 tasks hung, "
+			 "1 orphaned lock, 1 convoy</p>"), "html: the verdict line");
+	for (size_t i = 0; i < m->nfindings; i++) {
+		char *e = escaped(m->findings[i].summary);
+
+		ok &= e && strstr(s, e);
+		free(e);
+	}
+	KDL_CHECK(ok, "html: every finding's summary");
+	KDL_CHECK(strstr(s, "finding sev-critical\" id=\"finding-1\">\n<div><span class=\"sev\">"
+			 "critical</span><span class=\"kind\">deadlock</span>") &&
+		  strstr(s, "finding sev-medium\" id=\"finding-5\""), "html: findings, most severe first");
+	KDL_CHECK(count(s, "<svg") == m->ncycles && count(s, "</svg>") == m->ncycles,
+		  "html: one inline SVG per cycle (%zu)", count(s, "<svg"));
+	ok = true;
+	for (size_t c = 0; c < m->ncycles; c++) {
+		char pre[48];
+
+		snprintf(pre, sizeof(pre), "<g id=\"c%zu-task-", c + 1);
+		ok &= count(s, pre) == m->cycles[c].n; /* the fixture's cycles: distinct tasks */
+		for (size_t i = 0; i < m->cycles[c].n; i++)
+			ok &= task_nodes(s, (int)c + 1, m->tasks[m->cycles[c].nodes[i].task].pid) == 1;
+	}
+	KDL_CHECK(ok, "html: one SVG node per cycle member, in its cycle's graph");
+	KDL_CHECK(strstr(s, "<a xlink:href=\"#task-201\"") && strstr(s, "<a href=\"#lock-ffffffffc0002080\">"),
+		  "html: graph nodes and text link to the anchors");
+	KDL_CHECK(count(s, "<details><summary>backtrace (") == listed &&
+		  strstr(s, "<article class=\"task\" id=\"task-201\">") &&
+		  strstr(s, "__mutex_lock.constprop.0"), "html: a folded backtrace under each task (%zu)",
+		  count(s, "<details><summary>backtrace ("));
+	KDL_CHECK(strstr(s, "waits on <a href=\"#lock-ffffffffc0002080\"><code>kdl_lock_b</code></a>") &&
+		  strstr(s, "held by <a href=\"#task-202\">kdl_abba_2[202]</a>"),
+		  "html: task -> the lock it waits on -> its holder");
+	free(mk);
+	free(s);
+	free(raw);
+}
+
+static void test_svg(const struct kdl_model *m)
+{
+	struct kdl_report_source src = { .model = m };
+	struct kdl_error *err;
+	char *raw = report(&src, KDL_REPORT_SVG, false, -1, &err), *s = normalised(raw);
+	struct markup *mk = calloc(1, sizeof(*mk));
+	bool ok = true;
+
+	kdl_test_ok(err, "svg");
+	KDL_CHECK(!strncmp(s, "<?xml", 5) && count(s, "<svg") == 1 && strstr(s, "</svg>\n"),
+		  "svg: one SVG document");
+	KDL_CHECK(mk && markup_parse(s, mk), "svg: tags balanced (%s)", mk ? mk->why : "");
+	KDL_CHECK(mk && mk->nlinks == 0, "svg: no links out of the file");
+	for (size_t c = 0; c < m->ncycles; c++)
+		for (size_t i = 0; i < m->cycles[c].n; i++)
+			ok &= task_nodes(s, 0, m->tasks[m->cycles[c].nodes[i].task].pid) == 1;
+	KDL_CHECK(ok, "svg: one node per cycle member");
+	KDL_CHECK(task_nodes(s, 0, 321) == 1 && strstr(s, "kdl_convoy_mutex"),
+		  "svg: the graph of every finding, as the DOT report's");
+	free(mk);
+	free(s);
+	free(raw);
+}
+
+static void test_html_pid(const struct kdl_model *m)
+{
+	struct kdl_report_source src = { .model = m };
+	struct kdl_error *err;
+	char *raw = report(&src, KDL_REPORT_HTML, false, 201, &err), *s = normalised(raw);
+	struct markup *mk = calloc(1, sizeof(*mk));
+
+	kdl_test_ok(err, "html --pid 201");
+	KDL_CHECK(count(s, "<svg") == 1 && task_nodes(s, 1, 201) == 1 && task_nodes(s, 1, 202) == 1,
+		  "html --pid 201: only the ABBA cycle's graph");
+	KDL_CHECK(!strstr(s, "kdl_convoy_mutex") && !strstr(s, "id=\"task-301\"") &&
+		  strstr(s, "id=\"task-202\""), "html --pid 201: only the chain");
+	KDL_CHECK(mk && markup_parse(s, mk), "html --pid 201: tags balanced (%s)", mk ? mk->why : "");
+	if (mk)
+		check_anchors(mk, "html --pid 201");
+	free(mk);
+	free(s);
+	free(raw);
+	raw = report(&src, KDL_REPORT_SVG, false, 201, &err);
+	kdl_test_ok(err, "svg --pid 201");
+	s = normalised(raw);
+	KDL_CHECK(task_nodes(s, 0, 201) == 1 && task_nodes(s, 0, 202) == 1 && !strstr(s, "kdl_conv"),
+		  "svg --pid 201: the chain's graph");
+	free(s);
+	free(raw);
+}
+
+/* Names from the dump that try to be markup render as text. The page is also
+ * written to $KDL_UNIT_HTML_OUT when set (tests/system/s_html.sh renders it
+ * in Chromium). */
+static void test_html_hostile(void)
+{
+	static const char evil[] = "<script>alert(1)</script>";
+	struct kdl_model *m = fx_model();
+	struct kdl_report_source src = { .model = m };
+	struct kdl_error *err;
+	int t201 = kdl_model_task_by_pid(m, 201);
+	const char *out = getenv("KDL_UNIT_HTML_OUT");
+	char *s, *svg;
+
+	snprintf(m->tasks[t201].comm, sizeof(m->tasks[t201].comm), "%s", evil);
+	snprintf(m->locks[0].owners[0].comm, sizeof(m->locks[0].owners[0].comm), "%s", evil);
+	free(m->locks[0].name);
+	m->locks[0].name = strdup("\"'&<img src=x onerror=alert(2)>");
+	free(m->findings[0].summary);
+	m->findings[0].summary = strdup("ABBA: <script>alert(3)</script> & \"quotes\" 'too'");
+	free(m->dump.hostname);
+	m->dump.hostname = strdup("<script>alert(4)</script>");
+	free(m->dump.panic);
+	m->dump.panic = strdup("</title><script>alert(5)</script>");
+	m->tasks[t201].frames[5].function = "<script>alert(6)</script>";
+
+	s = report(&src, KDL_REPORT_HTML, false, -1, &err);
+	kdl_test_ok(err, "html of hostile names");
+	svg = report(&src, KDL_REPORT_SVG, false, -1, &err);
+	kdl_test_ok(err, "svg of hostile names");
+	KDL_CHECK(s && !strcasestr(s, "<script") && !strcasestr(s, "<img"),
+		  "html: no raw <script or <img anywhere");
+	KDL_CHECK(svg && !strcasestr(svg, "<script") && !strcasestr(svg, "<img"),
+		  "svg: no raw <script or <img anywhere");
+	KDL_CHECK(s && count(s, "&lt;script&gt;alert(1)&lt;/script&gt;") >= 4,
+		  "html: the comm as text, in the tasks, findings, locks and graph (%zu)",
+		  count(s, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+	KDL_CHECK(s && strstr(s, "<code>&quot;&#39;&amp;&lt;img src=x onerror=alert(2)&gt;</code>"),
+		  "html: the lock name with \" ' & as entities");
+	KDL_CHECK(s && strstr(s, "&amp; &quot;quotes&quot; &#39;too&#39;") &&
+		  strstr(s, "<title>kdlview: Linux 6.1.0-kdl-test on &lt;script&gt;alert(4)") &&
+		  strstr(s, "&lt;/title&gt;&lt;script&gt;alert(5)") &&
+		  strstr(s, "&lt;script&gt;alert(6)&lt;/script&gt;"),
+		  "html: summary, host, panic and symbol escaped");
+	KDL_CHECK(svg && strstr(svg, "&lt;script&gt;alert(1)&lt;/script&gt;"),
+		  "svg: the comm as text in its node");
+	if (s) {
+		char *n = normalised(s);
+		struct markup *mk = calloc(1, sizeof(*mk));
+
+		KDL_CHECK(mk && markup_parse(n, mk), "html of hostile names: tags balanced (%s)",
+			  mk ? mk->why : "");
+		free(mk);
+		free(n);
+	}
+	if (out && s) {
+		FILE *f = fopen(out, "w");
+
+		KDL_CHECK(f && fputs(s, f) >= 0 && fclose(f) == 0, "hostile page written to %s", out);
+	}
+	free(s);
+	free(svg);
+	kdl_model_destroy(m);
+}
+
+/* Graphviz without its plugins: a clear error, no crash, no file. Graphviz
+ * keeps where its plugins are (GVBINDIR) for the life of a process; it runs in
+ * a child per graph (core/report/gv.c), so this works after the tests above
+ * have drawn graphs, and the next graph finds the plugins again. */
+static void test_no_layout_plugin(void)
+{
+	struct kdl_model *m = fx_model();
+	struct kdl_report_source src = { .model = m };
+	struct kdl_report_options o = { .format = KDL_REPORT_SVG, .pid = -1 };
+	char dir[] = "/tmp/kdl-unit-gv-XXXXXX", path[256];
+	struct kdl_error *err;
+	char *s;
+
+	if (!mkdtemp(dir)) {
+		kdl_test_fail("no layout plugin: mkdtemp");
+		kdl_model_destroy(m);
+		return;
+	}
+	setenv("GVBINDIR", dir, 1); /* where Graphviz looks for its plugins: empty */
+	for (int f = KDL_REPORT_HTML; f <= KDL_REPORT_SVG; f++) {
+		s = report(&src, f, false, -1, &err);
+		KDL_CHECK(err && err->code == KDL_ERR_IO &&
+			  strstr(err->msg, "graphviz: no \"dot\" layout") && !strchr(err->msg, '\n') &&
+			  (!s || !*s), "%s without Graphviz's plugins: one clear line, nothing written (%s)",
+			  fmt_names[f], err ? err->msg : "no error");
+		kdl_error_destroy(err);
+		free(s);
+	}
+	snprintf(path, sizeof(path), "%s/graph.svg", dir);
+	err = kdl_report_write_file(&src, &o, path, false);
+	KDL_CHECK(err && err->code == KDL_ERR_IO && dir_entries(dir) == 0,
+		  "write_file without Graphviz's plugins: an error and no file");
+	kdl_error_destroy(err);
+	unsetenv("GVBINDIR");
+	s = report(&src, KDL_REPORT_SVG, false, -1, &err);
+	kdl_test_ok(err, "svg again with the plugins");
+	KDL_CHECK(s && strstr(s, "</svg>"), "svg again: drawn");
+	free(s);
+	rmdir(dir);
+	kdl_model_destroy(m);
+}
+
 int main(void)
 {
 	struct kdl_model *m = fx_model();
@@ -524,6 +916,11 @@ int main(void)
 	test_pid_chain(m);
 	test_dot(m);
 	test_write_file(m);
+	test_html(m);
+	test_svg(m);
+	test_html_pid(m);
 	kdl_model_destroy(m);
+	test_html_hostile();
+	test_no_layout_plugin();
 	return kdl_test_done();
 }

@@ -21,6 +21,10 @@ static enum kdl_report_format format_of(const char *path)
 			f = KDL_REPORT_JSON;
 		else if (!strcmp(dot, ".dot") || !strcmp(dot, ".gv"))
 			f = KDL_REPORT_DOT;
+		else if (!strcmp(dot, ".html") || !strcmp(dot, ".htm"))
+			f = KDL_REPORT_HTML;
+		else if (!strcmp(dot, ".svg"))
+			f = KDL_REPORT_SVG;
 	}
 	return f;
 }
@@ -126,7 +130,7 @@ void kdl_export_begin(struct kdl_tui *t, bool all)
 	t->export_all = all;
 	t->export_pid = pid;
 	char title[sizeof(t->ptitle)];
-	snprintf(title, sizeof(title), "Export %.90s to (.md .txt .json .dot):", what);
+	snprintf(title, sizeof(title), "Export %.80s to (.md .txt .json .dot .html .svg):", what);
 	kdl_prompt_start(t, KDL_PR_EXPORT, title, def, path_done, NULL);
 }
 

@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 			break;
 		case KDL_OPT_VAL(KDL_OPT_FORMAT):
 			if (!kdl_report_format_parse(optarg, &ro.format))
-				return usage_error("unknown format '%s' (text, md, json, dot)", optarg);
+				return usage_error("unknown format '%s' (text, md, json, dot, html, svg)", optarg);
 			format_given = true;
 			break;
 		case KDL_OPT_VAL(KDL_OPT_FORCE):

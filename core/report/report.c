@@ -20,6 +20,7 @@ bool kdl_report_format_parse(const char *name, enum kdl_report_format *out)
 	static const struct { const char *name; enum kdl_report_format f; } tab[] = {
 		{ "text", KDL_REPORT_TEXT }, { "md", KDL_REPORT_MD },
 		{ "json", KDL_REPORT_JSON }, { "dot", KDL_REPORT_DOT },
+		{ "html", KDL_REPORT_HTML }, { "svg", KDL_REPORT_SVG },
 	};
 
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
@@ -62,6 +63,7 @@ struct kdl_error *kdl_report_write(const struct kdl_report_source *src,
 				   const struct kdl_report_options *opts, FILE *out)
 {
 	struct kdl_report_ctx r = { .out = out, .m = src->model, .o = opts, .src = src };
+	struct kdl_error *err = NULL;
 	bool *chain = NULL;
 	int locking;
 
@@ -87,9 +89,17 @@ struct kdl_error *kdl_report_write(const struct kdl_report_source *src,
 	case KDL_REPORT_DOT:
 		kdl_report_dot(&r);
 		break;
+	case KDL_REPORT_HTML:
+		err = kdl_report_html(&r);
+		break;
+	case KDL_REPORT_SVG:
+		err = kdl_report_svg(&r);
+		break;
 	}
 	__fsetlocking(out, locking);
 	free(chain);
+	if (err)
+		return err;
 	if (ferror(out))
 		return kdl_error_create(KDL_ERR_IO, "writing the report failed");
 	return NULL;

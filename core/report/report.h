@@ -1,6 +1,7 @@
 /* core/report/report.h - headless reports of a finished model: text (crash's
- * `bt` layout), Markdown, JSON (contract: tests/schema/report.schema.json) and
- * Graphviz DOT.
+ * `bt` layout), Markdown, JSON (contract: tests/schema/report.schema.json),
+ * Graphviz DOT, a self-contained HTML page to share, and the wait-for graph as
+ * SVG (the last two laid out by Graphviz's library, libgvc).
  *
  * The report reads the model and nothing else of the analysis: what is filled
  * lazily (a task's frames for --all or --pid, file:line, inlined callers) it
@@ -9,9 +10,9 @@
  * by hand or leave NULL.
  *
  * Rooms: report.c dispatches and writes files, chain.c selects the --pid
- * chain, and one file per format (text.c, md.c, json.c, dot.c) writes that
- * format's task, CPU and lock parts; core/report/report_priv.h is their
- * shared, private interface.
+ * chain, and one file per format (text.c, md.c, json.c, dot.c, html.c,
+ * svg.c) writes that format's task, CPU and lock parts; gv.c is the only door
+ * to libgvc; core/report/report_priv.h is their shared, private interface.
  */
 #ifndef KDL_REPORT_H
 #define KDL_REPORT_H
@@ -28,6 +29,8 @@ enum kdl_report_format {
 	KDL_REPORT_MD,
 	KDL_REPORT_JSON,
 	KDL_REPORT_DOT,
+	KDL_REPORT_HTML, /* one page: verdict, findings, a graph per cycle, tasks, locks */
+	KDL_REPORT_SVG,  /* the DOT report's graph, laid out */
 };
 
 struct kdl_report_options {
@@ -52,10 +55,13 @@ struct kdl_report_source {
 				struct kdl_inline *out, size_t max);
 };
 
-/* Parse "text", "md", "json", "dot"; false when unknown. */
+/* Parse "text", "md", "json", "dot", "html", "svg"; false when unknown. */
 bool kdl_report_format_parse(const char *name, enum kdl_report_format *out);
 
-/* Write the report to out. KDL_ERR_IO when writing fails. */
+/* Write the report to out. KDL_ERR_IO when writing fails, and for html and
+ * svg when Graphviz cannot lay out the graph (its plugins missing); then part
+ * of the report may have been written (kdl_report_write_file() leaves no
+ * file). */
 struct kdl_error *kdl_report_write(const struct kdl_report_source *src,
 				   const struct kdl_report_options *opts, FILE *out);
 

@@ -2,7 +2,8 @@
  * that folder.
  *
  * One kdl_report_write() call fills a struct kdl_report_ctx (report.c) and
- * hands it to the writer of its format (text.c, md.c, json.c, dot.c). Each
+ * hands it to the writer of its format (text.c, md.c, json.c, dot.c, html.c,
+ * svg.c; the last two lay out dot.c's graph through gv.c). Each
  * writer owns its format whole: tasks, CPUs and the lock analysis' parts
  * (findings, locks, cycles). chain.c decides which tasks, locks, cycles and
  * findings a report shows (the --pid chain); words.c holds the small phrases
@@ -76,6 +77,22 @@ const char *kdl_report_owner_name(const struct kdl_model *m, const struct kdl_ow
  * "  HELD BY" when `upper`). */
 const char *kdl_report_holder_verb(const struct kdl_lock *l, bool upper);
 
+/* The verdict line of the whole dump in the TUI's long words ("2 deadlocks,
+ * 5 tasks hung, 1 convoy"; "no blocked tasks, no findings"), into buf. */
+const char *kdl_report_verdict(const struct kdl_model *m, char *buf, size_t len);
+
+/* The entity of & < > " ' (HTML text and attributes, DOT labels for SVG), or
+ * NULL for any other character. */
+const char *kdl_report_html_entity(char c);
+
+/* Write s with kdl_report_html_entity()'s characters escaped. */
+void kdl_report_html_text(FILE *out, const char *s);
+
+/* The page's anchors: "task-PID" ("task-PID-INDEX" for a pid seen before),
+ * "lock-ADDR" in hex ("lock-ADDR-INDEX" for an address seen before). */
+const char *kdl_report_task_anchor(const struct kdl_model *m, int ti, char *buf, size_t len);
+const char *kdl_report_lock_anchor(const struct kdl_model *m, int li, char *buf, size_t len);
+
 /* ---- the formats -------------------------------------------------------------- */
 
 /* text.c; kdl_report_text_frames() also fills Markdown's code blocks. */
@@ -85,5 +102,29 @@ void kdl_report_text_frames(FILE *out, const struct kdl_frame *f, size_t n, enum
 void kdl_report_md(const struct kdl_report_ctx *r);   /* md.c */
 void kdl_report_json(const struct kdl_report_ctx *r); /* json.c */
 void kdl_report_dot(const struct kdl_report_ctx *r);  /* dot.c */
+
+/* dot.c: which wait-for graph kdl_report_dot_graph() describes, and how. */
+struct kdl_dot_graph {
+	int cycle;             /* -1: the graph of the findings shown (the DOT
+	                          report); else only cycle `cycle` */
+	bool svg;              /* for Graphviz's SVG: labels entity-escaped, nodes
+	                          with ids (id_prefix + the page's anchor) */
+	bool links;            /* with svg: nodes link to the page's anchors */
+	const char *id_prefix; /* or NULL */
+};
+void kdl_report_dot_graph(const struct kdl_report_ctx *r, FILE *out, const struct kdl_dot_graph *g);
+
+/* gv.c: lay out DOT text with Graphviz's dot and render it as SVG, in a child
+ * process. On success *svg (NUL-terminated, *len bytes) belongs to the caller
+ * (free()); on failure (KDL_ERR_IO: no layout or SVG plugin, a graph Graphviz
+ * refuses, Graphviz crashed) the out-parameters are untouched. */
+struct kdl_error *kdl_report_gv_svg(const char *dot, char **svg, size_t *len);
+
+/* svg.c: the wait-for graph `g` laid out by Graphviz, as SVG into `out`;
+ * `inline_svg` drops the XML prolog (for inside HTML). */
+struct kdl_error *kdl_report_svg_graph(const struct kdl_report_ctx *r, FILE *out,
+				       const struct kdl_dot_graph *g, bool inline_svg);
+struct kdl_error *kdl_report_svg(const struct kdl_report_ctx *r);  /* svg.c */
+struct kdl_error *kdl_report_html(const struct kdl_report_ctx *r); /* html.c */
 
 #endif

@@ -1,9 +1,12 @@
 /* core/report/words.c - the small phrases more than one report format uses:
  * quality names, the crash time, "comm[pid]" of a task or of a lock's owner,
- * and the verb that links a lock to its holder (core/report/report_priv.h).
+ * the verb that links a lock to its holder, the verdict line, and what the
+ * HTML page and its SVG share: entities and anchors
+ * (core/report/report_priv.h).
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/report/report_priv.h"
@@ -72,4 +75,95 @@ bool kdl_report_debuginfo(const struct kdl_dump_info *d, char *buf, size_t len)
 		 d->debuginfo_from ? d->debuginfo_from : "unknown",
 		 d->debuginfo_missing ? "; " : "", d->debuginfo_missing ? d->debuginfo_missing : "");
 	return true;
+}
+
+const char *kdl_report_html_entity(char c)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '"':
+		return "&quot;";
+	case '\'':
+		return "&#39;";
+	default:
+		return NULL;
+	}
+}
+
+void kdl_report_html_text(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		const char *e = kdl_report_html_entity(*s);
+
+		if (e)
+			fputs(e, out);
+		else
+			fputc(*s, out);
+	}
+}
+
+const char *kdl_report_task_anchor(const struct kdl_model *m, int ti, char *buf, size_t len)
+{
+	const struct kdl_task *t = &m->tasks[ti];
+
+	/* tasks are sorted by pid; a pid seen before (the idle tasks' 0) gets the index */
+	if (ti > 0 && m->tasks[ti - 1].pid == t->pid)
+		snprintf(buf, len, "task-%d-%d", t->pid, ti);
+	else
+		snprintf(buf, len, "task-%d", t->pid);
+	return buf;
+}
+
+const char *kdl_report_lock_anchor(const struct kdl_model *m, int li, char *buf, size_t len)
+{
+	int first = li;
+
+	for (int k = 0; k < li; k++)
+		if (m->locks[k].address == m->locks[li].address) {
+			first = k;
+			break;
+		}
+	if (first != li) /* two resources at one address (a work item and its wait queue) */
+		snprintf(buf, len, "lock-%" PRIx64 "-%d", m->locks[li].address, li);
+	else
+		snprintf(buf, len, "lock-%" PRIx64, m->locks[li].address);
+	return buf;
+}
+
+const char *kdl_report_verdict(const struct kdl_model *m, char *buf, size_t len)
+{
+	size_t ndead = 0, nhung = 0, n[KDL_F_OTHER + 1] = { 0 }, o = 0;
+
+	for (size_t i = 0; i < m->ntasks; i++)
+		if (!strcmp(m->tasks[i].state, "UN") || m->tasks[i].rtlock_wait)
+			nhung++;
+	for (size_t i = 0; i < m->nfindings; i++) {
+		if (m->findings[i].deadlock)
+			ndead++;
+		else if (m->findings[i].kind <= KDL_F_OTHER)
+			n[m->findings[i].kind]++;
+	}
+	/* the TUI's verdict line (tui/chrome.c), in its long words */
+	const struct { size_t n; const char *one, *many; } parts[] = {
+		{ ndead, "deadlock", "deadlocks" },
+		{ nhung, "task hung", "tasks hung" },
+		{ n[KDL_F_ORPHANED_LOCK], "orphaned lock", "orphaned locks" },
+		{ n[KDL_F_CONVOY], "convoy", "convoys" },
+		{ n[KDL_F_LOST_WAKEUP], "lost wake-up", "lost wake-ups" },
+		{ n[KDL_F_SPINNING], "CPU spinning", "CPUs spinning" },
+		{ n[KDL_F_OTHER], "other finding", "other findings" },
+	};
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && o < len; i++)
+		if (parts[i].n)
+			o += (size_t)snprintf(buf + o, len - o, "%s%zu %s", o ? ", " : "", parts[i].n,
+					      parts[i].n == 1 ? parts[i].one : parts[i].many);
+	if (!m->nfindings && !nhung)
+		snprintf(buf, len, "no blocked tasks, no findings");
+	return buf;
 }
