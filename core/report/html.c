@@ -140,6 +140,11 @@ static void html_head(const struct kdl_report_ctx *r)
 	H(out, d->format ? d->format : "unknown");
 	fprintf(out, "%s, KASLR offset 0x%" PRIx64 "</dd>\n</dl>\n",
 		d->has_vmcoreinfo ? "" : " (no VMCOREINFO)", d->kaslr_offset);
+	if (kdl_report_debuginfo(d, v, sizeof(v))) {
+		fputs("<dl class=\"dump\"><dt>debug info</dt><dd>", out);
+		H(out, v);
+		fputs("</dd></dl>\n", out);
+	}
 	if (d->partial) {
 		fputs("<p class=\"note\">Parts of the dump were unreadable; the report is partial", out);
 		if (d->partial_why) {
