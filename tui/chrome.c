@@ -96,22 +96,11 @@ void kdl_chrome_header(struct kdl_tui *t)
 		}
 	}
 
-	/* Verdict. */
-	size_t ndead = 0, norph = 0, nconv = 0, nlost = 0, nspin = 0, nother = 0;
-	for (size_t i = 0; i < m->nfindings; i++) {
-		if (m->findings[i].deadlock) {
-			ndead++;
-			continue;
-		}
-		switch (m->findings[i].kind) {
-		case KDL_F_ORPHANED_LOCK: norph++; break;
-		case KDL_F_CONVOY: nconv++; break;
-		case KDL_F_LOST_WAKEUP: nlost++; break;
-		case KDL_F_SPINNING: nspin++; break;
-		case KDL_F_OTHER: nother++; break;
-		default: break; /* the deadlock kinds, counted above */
-		}
-	}
+	/* Verdict: the numbers from the model, the words ours. */
+	struct kdl_verdict vd;
+	kdl_model_verdict(m, &vd);
+	size_t ndead = vd.deadlocks, norph = vd.orphaned, nconv = vd.convoys;
+	size_t nlost = vd.lost_wakeups, nspin = vd.spinning, nother = vd.other;
 	/* Long words when they fit; short ones, then only the worst, when not. */
 	struct { size_t n; const char *one, *many, *shrt; } parts[] = {
 		{ ndead, "deadlock", "deadlocks", ndead == 1 ? "deadlock" : "deadlocks" },

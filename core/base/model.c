@@ -2,6 +2,7 @@
 #include "core/base/model.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 const char *kdl_ctx_name(enum kdl_ctx ctx)
 {
@@ -80,6 +81,28 @@ const char *kdl_severity_name(enum kdl_severity sev)
 	case KDL_SEV_LOW: return "low";
 	}
 	return "low";
+}
+
+void kdl_model_verdict(const struct kdl_model *m, struct kdl_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	for (size_t i = 0; i < m->ntasks; i++)
+		if (!strcmp(m->tasks[i].state, "UN") || m->tasks[i].rtlock_wait)
+			v->hung++;
+	for (size_t i = 0; i < m->nfindings; i++) {
+		if (m->findings[i].deadlock) {
+			v->deadlocks++;
+			continue;
+		}
+		switch (m->findings[i].kind) {
+		case KDL_F_ORPHANED_LOCK: v->orphaned++; break;
+		case KDL_F_CONVOY: v->convoys++; break;
+		case KDL_F_LOST_WAKEUP: v->lost_wakeups++; break;
+		case KDL_F_SPINNING: v->spinning++; break;
+		case KDL_F_OTHER: v->other++; break;
+		default: break; /* the deadlock kinds, counted above */
+		}
+	}
 }
 
 int kdl_model_task_by_pid(const struct kdl_model *m, int pid)

@@ -254,6 +254,14 @@ const char *kdl_confidence_name(enum kdl_confidence conf);
 const char *kdl_finding_kind_name(enum kdl_finding_kind kind);
 const char *kdl_severity_name(enum kdl_severity sev);
 
+/* The verdict of a model in numbers, as the front-ends word it (the TUI's
+ * second line, the HTML page): hung = tasks in UN or RTLOCK_WAIT; deadlocks =
+ * findings with .deadlock (decided by core/graph); the rest by finding kind. */
+struct kdl_verdict {
+	size_t deadlocks, hung, orphaned, convoys, lost_wakeups, spinning, other;
+};
+void kdl_model_verdict(const struct kdl_model *m, struct kdl_verdict *v);
+
 /* Index of the task with this pid (binary search), or -1. */
 int kdl_model_task_by_pid(const struct kdl_model *m, int pid);
 /* Index of the lock at this address, or -1. */

@@ -137,33 +137,26 @@ const char *kdl_report_lock_anchor(const struct kdl_model *m, int li, char *buf,
 
 const char *kdl_report_verdict(const struct kdl_model *m, char *buf, size_t len)
 {
-	size_t ndead = 0, nhung = 0, n[KDL_F_OTHER + 1] = { 0 }, o = 0;
+	struct kdl_verdict vd;
+	size_t o = 0;
 
-	for (size_t i = 0; i < m->ntasks; i++)
-		if (!strcmp(m->tasks[i].state, "UN") || m->tasks[i].rtlock_wait)
-			nhung++;
-	for (size_t i = 0; i < m->nfindings; i++) {
-		if (m->findings[i].deadlock)
-			ndead++;
-		else if (m->findings[i].kind <= KDL_F_OTHER)
-			n[m->findings[i].kind]++;
-	}
+	kdl_model_verdict(m, &vd);
 	/* the TUI's verdict line (tui/chrome.c), in its long words */
 	const struct { size_t n; const char *one, *many; } parts[] = {
-		{ ndead, "deadlock", "deadlocks" },
-		{ nhung, "task hung", "tasks hung" },
-		{ n[KDL_F_ORPHANED_LOCK], "orphaned lock", "orphaned locks" },
-		{ n[KDL_F_CONVOY], "convoy", "convoys" },
-		{ n[KDL_F_LOST_WAKEUP], "lost wake-up", "lost wake-ups" },
-		{ n[KDL_F_SPINNING], "CPU spinning", "CPUs spinning" },
-		{ n[KDL_F_OTHER], "other finding", "other findings" },
+		{ vd.deadlocks, "deadlock", "deadlocks" },
+		{ vd.hung, "task hung", "tasks hung" },
+		{ vd.orphaned, "orphaned lock", "orphaned locks" },
+		{ vd.convoys, "convoy", "convoys" },
+		{ vd.lost_wakeups, "lost wake-up", "lost wake-ups" },
+		{ vd.spinning, "CPU spinning", "CPUs spinning" },
+		{ vd.other, "other finding", "other findings" },
 	};
 	buf[0] = 0;
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && o < len; i++)
 		if (parts[i].n)
 			o += (size_t)snprintf(buf + o, len - o, "%s%zu %s", o ? ", " : "", parts[i].n,
 					      parts[i].n == 1 ? parts[i].one : parts[i].many);
-	if (!m->nfindings && !nhung)
+	if (!m->nfindings && !vd.hung)
 		snprintf(buf, len, "no blocked tasks, no findings");
 	return buf;
 }
