@@ -4,7 +4,8 @@
 # damaged but usable dumps give a report marked partial (exit 5); dump
 # strings never bring control characters into a report; --report=FILE never
 # clobbers and writes atomically. (t_core_cli.sh covers missing files, non-dump
-# files, stripped/other-build vmlinux and truncated dumps.)
+# files, stripped/other-build vmlinux and truncated dumps; here: dumps cut off
+# inside what their headers describe.)
 . "$(dirname "$0")/lib/sh.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # under ASan: leaks inside libkdumpfile on damaged files are not ours to fix
@@ -124,6 +125,65 @@ cp "$d/vmcore.kdump" "$tmp/badhdr.kdump"; patch_bytes "$tmp/badhdr.kdump" 428 00
 expect "kdump header with block size 0" 3 "badhdr.kdump: damaged kdump header: bad block size" \
 	"$K" --report "$tmp/badhdr.kdump" "$d/vmlinux"
 rm -f "$tmp/badhdr.kdump"
+
+# ---- cut-off dumps whose headers describe structures past the end of the
+# file: libkdumpfile mapped them and died of SIGBUS reading the notes or the
+# bitmaps; now one line names what is cut (exit 3), never a signal
+cut() { head -c "$2" "$1" > "$3"; }
+if [ -f "$d/vmcore.elf" ]; then
+	cut "$d/vmcore.elf" 300 "$tmp/c300.elf"
+	expect "ELF cut in its program headers" 3 \
+		"c300.elf: truncated dump: its program headers end at byte 360, the file at 300" \
+		"$K" --report "$tmp/c300.elf" "$d/vmlinux"
+	for n in 500 4096; do
+		cut "$d/vmcore.elf" $n "$tmp/c$n.elf"
+		expect "ELF cut at $n, in its notes" 3 \
+			"c$n.elf: truncated dump: its notes end at byte 6832, the file at $n" \
+			"$K" --report "$tmp/c$n.elf" "$d/vmlinux"
+	done
+	rm -f "$tmp"/c*.elf
+fi
+for c in "4150 its sub-header ends at byte 4200" "6000 its notes end at byte 10672" \
+	 "21000 its page bitmaps end at byte 28672" "100000 its page descriptors end at byte [0-9]+"; do
+	n=${c%% *}
+	cut "$d/vmcore.kdump" $n "$tmp/c$n.kdump"
+	expect "kdump cut at $n: ${c#* }" 3 "c$n.kdump: truncated dump: ${c#* }, the file at $n" \
+		"$K" --report "$tmp/c$n.kdump" "$d/vmlinux"
+	rm -f "$tmp/c$n.kdump"
+done
+cut "$d/vmcore.kdump" 300000 "$tmp/vmci.kdump"
+patch_bytes "$tmp/vmci.kdump" $((4096 + 32)) 0000000000010000   # offset_vmcoreinfo = 1 TiB
+expect "kdump whose VMCOREINFO lies past its end" 3 \
+	"vmci.kdump: truncated dump: its VMCOREINFO ends at byte 1099511630959, the file at 300000" \
+	"$K" --report "$tmp/vmci.kdump" "$d/vmlinux"
+rm -f "$tmp/vmci.kdump"
+if [ -f "$d/vmcore.qemu-kdump" ]; then
+	cut "$d/vmcore.qemu-kdump" 20000 "$tmp/c.qemu-kdump"
+	expect "flattened dump cut at 20000" 3 \
+		"c.qemu-kdump: truncated dump: its page bitmaps end at byte [0-9]+, the reassembled file at [0-9]+" \
+		"$K" --report "$tmp/c.qemu-kdump" "$d/vmlinux"
+	rm -f "$tmp/c.qemu-kdump"
+fi
+# cut at 50 lengths over the headers and the first pages: exit 3 with one
+# line, or a partial report (5); no signal, no hang
+ncut=0; nbad=0
+for f in vmcore.kdump vmcore.elf vmcore.qemu-kdump; do
+	[ -f "$d/$f" ] || continue
+	head -c 400000 "$d/$f" > "$tmp/head"
+	for ((n = 97; n < 400000; n += 24989)); do
+		ncut=$((ncut + 1))
+		head -c $n "$tmp/head" > "$tmp/cut"
+		timeout 20 "$K" --report "$tmp/cut" "$d/vmlinux" > /dev/null 2> "$tmp/err"; rc=$?
+		case $rc in
+		3) [ "$(wc -l < "$tmp/err")" = 1 ] || { nbad=$((nbad + 1)); echo "  $f at $n: $(cat "$tmp/err")"; } ;;
+		5) ;;
+		*) nbad=$((nbad + 1)); echo "  $f at $n: exit $rc $(head -c 200 "$tmp/err")" ;;
+		esac
+	done
+done
+rm -f "$tmp/head" "$tmp/cut"
+if [ $ncut -gt 0 ] && [ $nbad = 0 ]; then pass "dumps cut at $ncut lengths: one-line errors or partial reports, no signal"
+else fail "dumps cut at $ncut lengths: $nbad crashed, hung or gave more than one line"; fi
 
 # ---- damaged compressed pages: a partial report (exit 5), or beyond use (3)
 damage() { # SRC DST EVERY: scramble the data of every EVERY-th compressed page

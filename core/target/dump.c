@@ -131,6 +131,16 @@ void kdl_dump_set_vmcoreinfo(struct kdl_dump *d, const char *raw)
 		d->release = strndup(v, strcspn(v, "\n"));
 }
 
+struct kdl_error *kdl_dump_cut(struct kdl_dump *d, const char *what, uint64_t end,
+			       uint64_t size)
+{
+	d->truncated = true;
+	return kdl_error_create(KDL_ERR_INPUT, "%s: %s at byte %llu, %s at %llu", d->path, what,
+				(unsigned long long)end,
+				d->reassembled ? "the reassembled file" : "the file",
+				(unsigned long long)size);
+}
+
 /* ---- reads: the page cache in front of the format's reader */
 
 static struct kdl_error *read_virt_uncached(struct kdl_dump *d, uint64_t addr, void *buf,

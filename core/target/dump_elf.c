@@ -2,7 +2,9 @@
  * copies, QEMU's dump-guest-memory, whose segments carry only physical
  * addresses), read through libkdumpfile (dump_kdumpfile.c). Here: what
  * libkdumpfile does not say well or at all - refusing ELF files that are no
- * x86_64 core, truncation, and the CR3 and GS base in QEMU's CPU notes.
+ * x86_64 core, truncation (program headers or notes cut off are refused:
+ * libkdumpfile would read them past the end of the file), and the CR3 and GS
+ * base in QEMU's CPU notes.
  */
 #include "core/target/dump_priv.h"
 
@@ -19,25 +21,34 @@ static enum kdl_dump_claim elf_probe(const unsigned char *hdr)
 									 : KDL_CLAIM_NOT_DUMP;
 }
 
-bool kdl_elf_truncated(int fd)
+struct kdl_error *kdl_elf_check_size(struct kdl_dump *d)
 {
 	Elf64_Ehdr eh;
 	struct stat st;
-	uint64_t end = 0;
+	uint64_t size, end;
 
-	if (fstat(fd, &st) != 0 || !kdl_pread_full(fd, &eh, sizeof(eh), 0) ||
+	if (fstat(d->fd, &st) != 0 || !kdl_pread_full(d->fd, &eh, sizeof(eh), 0) ||
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh.e_phentsize != sizeof(Elf64_Phdr))
-		return false;
+		return NULL;
+	size = (uint64_t)st.st_size;
+	end = eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr);
+	if (eh.e_phoff > size || end > size)
+		return kdl_dump_cut(d, "its program headers end", end, size);
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
 
-		if (!kdl_pread_full(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))))
-			return true;
-		if (ph.p_offset + ph.p_filesz > end)
-			end = ph.p_offset + ph.p_filesz;
+		if (!kdl_pread_full(d->fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))))
+			return kdl_dump_cut(d, "its program headers end", end, size);
+		if (ph.p_offset <= size && ph.p_filesz <= size - ph.p_offset)
+			continue;
+		/* the notes carry the CPUs and VMCOREINFO: nothing of them can
+		 * be trusted; a memory segment cut off leaves the rest usable */
+		if (ph.p_type == PT_NOTE)
+			return kdl_dump_cut(d, "its notes end", ph.p_offset + ph.p_filesz, size);
+		d->truncated = true;
 	}
-	return end > (uint64_t)st.st_size;
+	return NULL;
 }
 
 /* QEMU adds one "QEMU" note per CPU to its ELF dumps (QEMUCPUState): the
@@ -114,7 +125,9 @@ static struct kdl_error *elf_open(struct kdl_dump *d, const unsigned char *hdr, 
 					hdr[EI_CLASS] == ELFCLASS64 ? "64-bit" : "32-bit",
 					hdr[EI_CLASS] == ELFCLASS64 ? eh->e_machine :
 					((const Elf32_Ehdr *)(const void *)hdr)->e_machine);
-	d->truncated = kdl_elf_truncated(d->fd);
+	err = kdl_elf_check_size(d);
+	if (err)
+		return err;
 	err = kdl_kdf_open(d, arch, false);
 	if (err)
 		return err;

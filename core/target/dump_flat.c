@@ -105,8 +105,12 @@ static struct kdl_error *flat_open(struct kdl_dump *d, const unsigned char *hdr,
 	d->fd = tfd;
 	if (err)
 		return err;
+	d->reassembled = true;
 	/* the reassembled file is kdump-compressed (or, who knows, ELF) */
-	d->truncated = cut || kdl_elf_truncated(d->fd) || kdl_kdump_truncated(d->fd);
+	d->truncated = cut || kdl_kdump_truncated(d->fd);
+	err = kdl_elf_check_size(d);
+	if (err)
+		return err;
 	err = kdl_kdump_open_fd(d, arch);
 	if (err)
 		return err;

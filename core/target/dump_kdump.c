@@ -273,18 +273,99 @@ bool kdl_kdump_truncated(int fd)
 	return end > descs.file_size;
 }
 
+/* Set bits in the `len` bytes at `off` of fd (the second bitmap: one
+ * descriptor per bit), or UINT64_MAX when they cannot be read. */
+static uint64_t count_bits(int fd, uint64_t off, uint64_t len)
+{
+	unsigned char buf[1 << 16];
+	uint64_t n = 0;
+
+	while (len) {
+		size_t k = len < sizeof(buf) ? (size_t)len : sizeof(buf);
+
+		if (!kdl_pread_full(fd, buf, k, (off_t)off))
+			return UINT64_MAX;
+		for (size_t i = 0; i < k; i++)
+			n += (uint64_t)__builtin_popcount(buf[i]);
+		off += k;
+		len -= k;
+	}
+	return n;
+}
+
+/* What the kdump-compressed header kh (sane: header_insane) describes must
+ * lie inside the file: libkdumpfile reads the sub-header, the notes,
+ * VMCOREINFO and the bitmaps when it opens the file, and the descriptors of
+ * the pages, through a map of the file; past its end that is a SIGBUS.
+ * Each of them cut off leaves nothing to trust (the page data follows the
+ * descriptors); only page data cut off is a partial dump. */
+static struct kdl_error *kdump_check_size(struct kdl_dump *d, const unsigned char *kh)
+{
+	/* the 64-bit sub-header: its size and fields by header version */
+	static const uint32_t sub_size[] = { 0, 0, 32, 48, 64, 80, 104 };
+	unsigned char sh[104] = { 0 };
+	int32_t ver, split = 0;
+	uint32_t bs, sub, bm;
+	uint64_t size, end, off, len, bm_off, nbits;
+	struct stat st;
+
+	if (fstat(d->fd, &st) != 0)
+		return NULL;
+	size = (uint64_t)st.st_size;
+	memcpy(&ver, kh + 8, 4);
+	bs = rd32(kh + 428);
+	sub = rd32(kh + 432);
+	bm = rd32(kh + 436);
+	end = bs + (uint64_t)sub_size[ver < 6 ? ver : 6];
+	if (end > size)
+		return kdl_dump_cut(d, "its sub-header ends", end, size);
+	if (ver >= 2 && !kdl_pread_full(d->fd, sh, sub_size[ver < 6 ? ver : 6], bs))
+		return kdl_dump_cut(d, "its sub-header ends", end, size);
+	memcpy(&split, sh + 12, 4);
+	if (ver >= 4 && (len = rd64(sh + 56)) != 0) {
+		off = rd64(sh + 48);
+		if (off > size || len > size - off)
+			return kdl_dump_cut(d, "its notes end", off + len, size);
+	}
+	if (ver >= 3 && (len = rd64(sh + 40)) != 0) {
+		off = rd64(sh + 32);
+		if (off > size || len > size - off)
+			return kdl_dump_cut(d, "its VMCOREINFO ends", off + len, size);
+	}
+	bm_off = (1 + (uint64_t)sub) * bs;
+	end = bm_off + (uint64_t)bm * bs;
+	if (end > size)
+		return kdl_dump_cut(d, "its page bitmaps end", end, size);
+	/* one descriptor per bit of the second bitmap (a split dump's part
+	 * holds only its own range: its descriptors are checked page by page) */
+	if (ver >= 2 && split)
+		return NULL;
+	len = (uint64_t)bm * bs / 2;
+	nbits = count_bits(d->fd, bm_off + len, len);
+	if (nbits == UINT64_MAX)
+		return kdl_dump_cut(d, "its page bitmaps end", end, size);
+	if (end + nbits * DESC_SIZE > size)
+		return kdl_dump_cut(d, "its page descriptors end", end + nbits * DESC_SIZE, size);
+	return NULL;
+}
+
 struct kdl_error *kdl_kdump_open_fd(struct kdl_dump *d, const char *arch)
 {
 	unsigned char kh[464];
-	const char *why = !kdl_pread_full(d->fd, kh, sizeof(kh), 0) ? "header cut short" :
-			  memcmp(kh, "KDUMP   ", 8) && memcmp(kh, "DISKDUMP", 8) ? NULL :
-			  header_insane(kh);
+	bool got = kdl_pread_full(d->fd, kh, sizeof(kh), 0);
+	bool kdump = got && kdump_probe(kh) == KDL_CLAIM_DUMP;
+	const char *why = !got ? "header cut short" : kdump ? header_insane(kh) : NULL;
 	struct kdl_error *err;
 	int rfd = -1;
 
 	if (why)
 		return kdl_error_create(KDL_ERR_INPUT, "%s: damaged kdump header: %s", d->path,
 					why);
+	if (kdump) {
+		err = kdump_check_size(d, kh);
+		if (err)
+			return err;
+	}
 	/* descriptors that would overrun libkdumpfile's buffers */
 	err = kdl_kdump_repair(d->path, d->fd, &rfd, &d->damaged_pages);
 	if (err)

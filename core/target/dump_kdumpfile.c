@@ -130,6 +130,11 @@ struct kdl_error *kdl_kdf_open(struct kdl_dump *d, const char *arch, bool diskdu
 	 * searched linearly on every read, so a small one is much faster (32
 	 * pages: 10k-task dump 0.75 -> 0.5 s; it needs at least ~8). */
 	kdump_set_number_attr(ctx, "cache.size", 32);
+	/* A cut-off file: libkdumpfile maps the file in blocks of several
+	 * pages and reads a page of memory that crosses its end from the map
+	 * (SIGBUS); read(2) gives the bytes that are there. */
+	if (d->truncated)
+		kdump_set_number_attr(ctx, KDUMP_ATTR_FILE_MMAP_POLICY, KDUMP_MMAP_NEVER);
 	ks = kdump_open_fd(ctx, d->fd);
 	if (ks != KDUMP_OK) {
 		const char *m = kdump_get_err(ctx);

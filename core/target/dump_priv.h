@@ -121,6 +121,7 @@ struct kdl_dump {
 	char format[32];
 	char *release;
 	bool truncated;
+	bool reassembled;           /* d->fd is a reassembly of d->path (dump_flat.c) */
 	size_t damaged_pages;       /* page descriptors neutralised (dump_repair.c) */
 	int ncpus;
 	struct kdl_dump_cpu *cpus;
@@ -143,6 +144,13 @@ struct kdl_dump {
 /* Keep VMCOREINFO's text (raw, read at most 64 KiB) and the BUILD-ID and
  * OSRELEASE it names; raw stays the caller's. */
 void kdl_dump_set_vmcoreinfo(struct kdl_dump *d, const char *raw);
+/* What the headers of a dump describe ("its notes end") reaches byte `end`,
+ * past the end of the file (`size` bytes; d->reassembled: of the
+ * reassembled file): sets d->truncated and returns the error saying so.
+ * libkdumpfile must never see such a file: it maps the file and reads its
+ * structures past the end (SIGBUS). */
+struct kdl_error *kdl_dump_cut(struct kdl_dump *d, const char *what, uint64_t end,
+			       uint64_t size);
 /* Kernel virtual memory through the page cache (what the target reads). */
 struct kdl_error *kdl_dump_read_virt(struct kdl_dump *d, uint64_t vaddr, void *buf, size_t len);
 
@@ -156,8 +164,10 @@ struct kdl_error *kdl_kdf_read_virt(struct kdl_dump *d, uint64_t vaddr, void *bu
 void kdl_kdf_close(struct kdl_dump *d);
 
 /* dump_elf.c */
-/* True when the ELF file fd is shorter than its program headers say. */
-bool kdl_elf_truncated(int fd);
+/* Check the ELF file d->fd against its size (nothing when it is no 64-bit
+ * ELF file): program headers or notes cut off are an error (kdl_dump_cut),
+ * memory segments cut off set d->truncated. */
+struct kdl_error *kdl_elf_check_size(struct kdl_dump *d);
 /* CR3 and GS base of each CPU from QEMU's "QEMU" notes, when d->fd is an ELF
  * file that has them. */
 void kdl_elf_qemu_notes(struct kdl_dump *d);
@@ -165,8 +175,10 @@ void kdl_elf_qemu_notes(struct kdl_dump *d);
 /* dump_kdump.c */
 /* True when the kdump-compressed file fd ends before its last page. */
 bool kdl_kdump_truncated(int fd);
-/* The kdump part of an open, also after flattening: check the header, repair
- * the descriptors, open the reader and the direct page reader. */
+/* The kdump part of an open, also after flattening: check the header and
+ * that what it describes (sub-header, notes, VMCOREINFO, bitmaps, page
+ * descriptors) lies inside the file (else kdl_dump_cut), repair the
+ * descriptors, open the reader and the direct page reader. */
 struct kdl_error *kdl_kdump_open_fd(struct kdl_dump *d, const char *arch);
 bool kdl_kdump_read_page(struct kdl_dump *d, uint64_t pfn, void *out);
 void kdl_kdump_close(struct kdl_dump *d);
