@@ -59,7 +59,7 @@ build_unwind_dump() {
 	mkdir -p "$(dirname "$1")"
 	[ "${KDL_SANITIZED:-}" = 1 ] && san="-fsanitize=address,undefined"
 	cc -std=c11 -D_GNU_SOURCE -g $san -I. -o "$1" tests/tools/unwind_dump.c \
-		"$BUILD/libkdlcore.a" $(make -s --no-print-directory -C "$TOP" print-libs)
+		"$BUILD/libkdlcore.a" $(env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory -C "$TOP" print-libs)
 }
 # done_testing: the closing line from the counters, then exit (1 on a failure).
 done_testing() {
