@@ -27,9 +27,13 @@ ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 # Every include names its path from the top: "core/base/model.h".
-ALL_CFLAGS  = $(WFLAGS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -I. -MMD -MP
+ALL_CFLAGS  = $(WFLAGS) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -I. -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS        = $(PKG_LIBS) -lz -lm  # zlib: gzip memory images of tests/fuzz
+
+# The version has one source: the first line of debian/changelog,
+# "kdlview (0.9.0) unstable; ...". Only tui/main.c uses it (--version).
+KDL_VERSION := $(shell sed -n '1s/^[^ ]* [(]\([^ ]*\)[)].*/\1/p' debian/changelog)
 
 # Core sources: core/analysis.c and one folder per stage (core/<stage>/*.c).
 CORE_SRCS  := $(wildcard core/*.c core/*/*.c)
@@ -56,7 +60,7 @@ DEMO_DIR     ?= $(BUILD)/samples/6.1-orc
 DEMO_VMCORE  ?= $(DEMO_DIR)/vmcore
 DEMO_VMLINUX ?= $(DEMO_DIR)/vmlinux
 
-.PHONY: all check check-plain check-asan check-system test-bins demo deps clean keys-doc install
+.PHONY: all check check-plain check-asan check-system test-bins demo deps clean keys-doc install deb
 all: $(KDLVIEW)
 
 -include samples/samples.mk
@@ -75,6 +79,9 @@ $(TUI_LIB): $(TUI_OBJS)
 # kdl_tui_run() replaces the weak stand-in in tui/main.c.
 $(KDLVIEW): $(MAIN_OBJ) $(TUI_OBJS) $(CORE_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(TUI_OBJS) $(CORE_LIB) $(LIBS)
+
+$(MAIN_OBJ): ALL_CFLAGS += -DKDL_VERSION='"$(KDL_VERSION)"'
+$(MAIN_OBJ): debian/changelog
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
