@@ -7,6 +7,9 @@
 #                   default /var/cache/kdlview)
 #   make demo       build, unpack the samples, open the 6.1-orc sample
 #   make deps       check (and as root install) the Debian packages needed
+#   make deb        build build/kdlview_VERSION_ARCH.deb (debian/, debhelper)
+#   make install    PREFIX=/usr/local DESTDIR=: binary, man page, themes,
+#                   bash completion
 #
 # Tests are discovered by name (see tests/README.md): tests/unit_*.c link with
 # the core library, tests/tui_*.c also with the TUI objects, tests/t_*.sh are
@@ -142,13 +145,34 @@ keys-doc: $(BUILD)/tests/tui_keysdoc
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# The man page's header names the version of debian/changelog.
 install: $(KDLVIEW)
 	install -D -m 755 $(KDLVIEW) $(DESTDIR)$(PREFIX)/bin/kdlview
-	install -D -m 644 kdlview.1 $(DESTDIR)$(PREFIX)/share/man/man1/kdlview.1
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	sed '/^\.TH /s/"kdlview"/"kdlview $(KDL_VERSION)"/' kdlview.1 \
+		>$(DESTDIR)$(PREFIX)/share/man/man1/kdlview.1
+	chmod 644 $(DESTDIR)$(PREFIX)/share/man/man1/kdlview.1
 	install -d $(DESTDIR)$(PREFIX)/share/kdlview/themes
 	install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/kdlview/themes/
+	install -D -m 644 completion/kdlview.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kdlview
+
+# The Debian package, built by dpkg-buildpackage (debian/rules) from a copy of
+# the tree in build/deb-src/ (dpkg-buildpackage writes next to the source
+# directory; the repo's parent is not ours); the .deb, the -dbgsym .deb, the
+# .changes and .buildinfo are moved to build/. The samples stay out of the
+# copy: the package build compiles and installs, the tests run here.
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+DEB_SRC  := build/deb-src/kdlview-$(KDL_VERSION)
+DEB      := build/kdlview_$(KDL_VERSION)_$(DEB_ARCH).deb
+deb:
+	rm -rf build/deb-src && mkdir -p $(DEB_SRC)
+	tar -cf - --exclude=./build --exclude=./.git --exclude=./samples . | tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	mv build/deb-src/kdlview*_$(KDL_VERSION)_$(DEB_ARCH).* build/
+	@echo "deb: $(DEB)"
 
 clean:
-	rm -rf build/obj build/asan build/tests build/kdlview build/*.a
+	rm -rf build/obj build/asan build/tests build/kdlview build/*.a build/deb-src build/kdlview*_*.deb build/kdlview_*.changes build/kdlview_*.buildinfo
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
