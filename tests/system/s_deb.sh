@@ -5,7 +5,8 @@
 # (from shlibs); then in a minimal Debian bookworm chroot (debootstrap), apt
 # installs it with its dependencies, and `kdlview --version`, `--report` on the
 # 6.1-orc sample, the themes, `man -w kdlview` and the bash completion work
-# there; `apt-get purge` leaves none of its files behind.
+# there; `apt-get purge` leaves none of its files behind; and in another fresh
+# copy the package builds with only its Build-Depends installed.
 #
 # The chroot is made once into $KDL_CACHE/chroot-bookworm (pristine, never
 # touched again: each run works on a fresh copy, so the purge check sees only
@@ -106,18 +107,34 @@ if [ "$(cat "$PRISTINE/.kdl-recipe" 2>/dev/null)" != "$RECIPE" ]; then
 	fi
 fi
 
-R=$(mktemp -d "$KDL_CACHE/run-$SUITE.XXXXXX")
+# new_root VAR: a fresh copy of the pristine chroot, /proc mounted, apt's
+# cache of .debs filled from $ARCHIVES; removed at exit.
+roots=
 cleanup() {
-	mountpoint -q "$R/proc" && umount "$R/proc"
-	rm -rf "$R" "$tmpx"
+	local r
+	for r in $roots; do
+		mountpoint -q "$r/proc" && umount "$r/proc"
+		rm -rf "$r"
+	done
+	rm -rf "$tmpx"
 }
 trap cleanup EXIT
-cp -a "$PRISTINE/." "$R/"
-mount -t proc proc "$R/proc"
-mkdir -p "$ARCHIVES" && cp "$ARCHIVES"/*.deb "$R/var/cache/apt/archives/" 2>/dev/null
-in_root() { chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-	DEBIAN_FRONTEND=noninteractive "$@"; }
+mkdir -p "$ARCHIVES"
+new_root() {
+	local r
+	r=$(mktemp -d "$KDL_CACHE/run-$SUITE.XXXXXX") || return 1
+	roots="$roots $r"
+	cp -a "$PRISTINE/." "$r/" && mount -t proc proc "$r/proc" || return 1
+	cp "$ARCHIVES"/*.deb "$r/var/cache/apt/archives/" 2>/dev/null
+	printf -v "$1" %s "$r"
+}
+keep_archives() { cp -n "$1"/var/cache/apt/archives/*.deb "$ARCHIVES/" 2>/dev/null; }
+# in_dir ROOT CMD...: run CMD in the chroot ROOT with a clean environment
+in_dir() { local r=$1; shift; chroot "$r" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
+in_root() { in_dir "$R" "$@"; }
 
+new_root R || { fail "copy $PRISTINE"; done_testing; }
 cp "$DEB" "$R/tmp/"
 in_root dpkg-query -W -f='${Package}\n' >"$LOG/before.txt"
 apt_install() { in_root sh -c "cd /tmp && apt-get install -y ./${DEB##*/}" >>"$LOG/apt-install.log" 2>&1; }
@@ -130,7 +147,7 @@ if apt_install || { in_root apt-get update -q >>"$LOG/apt-install.log" 2>&1 && a
 	else
 		fail "apt-get install: installed '$added' (kdlview and libkdumpfile expected)"
 	fi
-	cp -n "$R"/var/cache/apt/archives/*.deb "$ARCHIVES/" 2>/dev/null
+	keep_archives "$R"
 else
 	fail "apt-get install ./${DEB##*/} (log: $LOG/apt-install.log): $(tail -3 "$LOG/apt-install.log" | tr '\n' ' ')"
 	done_testing
@@ -250,5 +267,33 @@ if in_root apt-get purge -y kdlview >"$LOG/purge.log" 2>&1; then
 	fi
 else
 	fail "apt-get purge -y kdlview: $(tail -2 "$LOG/purge.log" | tr '\n' ' ')"
+fi
+
+# Build-Depends are complete: the package builds in another fresh copy that
+# has only what `apt-get build-dep` installs for debian/control (and
+# build-essential), and holds the same files as the one built here.
+if new_root B; then
+	src=/root/src/kdlview-$V
+	mkdir -p "$B$src"
+	tar -cf - --exclude=./build --exclude=./.git --exclude=./samples . | tar -xf - -C "$B$src"
+	if in_dir "$B" sh -c "cd $src && apt-get build-dep -y ./" >"$LOG/build-dep.log" 2>&1; then
+		keep_archives "$B"
+		if in_dir "$B" sh -c "cd $src && dpkg-buildpackage -us -uc -b" >"$LOG/chroot-build.log" 2>&1 &&
+			[ -f "$B/root/src/${DEB##*/}" ]; then
+			dpkg-deb -c "$B/root/src/${DEB##*/}" | awk '{ print $1, $6 }' >"$LOG/files-chroot.txt"
+			dpkg-deb -c "$DEB" | awk '{ print $1, $6 }' >"$LOG/files-here.txt"
+			if cmp -s "$LOG/files-chroot.txt" "$LOG/files-here.txt"; then
+				pass "Build-Depends complete: dpkg-buildpackage in a clean $SUITE chroot after apt-get build-dep; same $(wc -l <"$LOG/files-here.txt") paths"
+			else
+				fail "the package built in the chroot differs: $(diff "$LOG/files-here.txt" "$LOG/files-chroot.txt" | head -4 | tr '\n' ' ')"
+			fi
+		else
+			fail "dpkg-buildpackage in a clean chroot (log: $LOG/chroot-build.log): $(grep -m3 -i 'error' "$LOG/chroot-build.log" | tr '\n' ' ')"
+		fi
+	else
+		fail "apt-get build-dep ./ (log: $LOG/build-dep.log): $(tail -3 "$LOG/build-dep.log" | tr '\n' ' ')"
+	fi
+else
+	fail "copy $PRISTINE for the build"
 fi
 done_testing
