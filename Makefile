@@ -7,6 +7,9 @@
 #                   default /var/cache/kdlview)
 #   make demo       build, unpack the samples, open the 6.1-orc sample
 #   make deps       check (and as root install) the Debian packages needed
+#   make deb        build build/kdlview_VERSION_ARCH.deb (debian/, debhelper)
+#   make install    PREFIX=/usr/local DESTDIR=: binary, man page, themes,
+#                   bash completion
 #
 # Tests are discovered by name (see tests/README.md): tests/unit_*.c link with
 # the core library, tests/tui_*.c also with the TUI objects, tests/t_*.sh are
@@ -27,9 +30,13 @@ ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 # Every include names its path from the top: "core/base/model.h".
-ALL_CFLAGS  = $(WFLAGS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -I. -MMD -MP
+ALL_CFLAGS  = $(WFLAGS) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -I. -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS        = $(PKG_LIBS) -lz -lm  # zlib: gzip memory images of tests/fuzz
+
+# The version has one source: the first line of debian/changelog,
+# "kdlview (0.9.0) unstable; ...". Only tui/main.c uses it (--version).
+KDL_VERSION := $(shell sed -n '1s/^[^ ]* [(]\([^ ]*\)[)].*/\1/p' debian/changelog)
 
 # Core sources: core/analysis.c and one folder per stage (core/<stage>/*.c).
 CORE_SRCS  := $(wildcard core/*.c core/*/*.c)
@@ -56,7 +63,7 @@ DEMO_DIR     ?= $(BUILD)/samples/6.1-orc
 DEMO_VMCORE  ?= $(DEMO_DIR)/vmcore
 DEMO_VMLINUX ?= $(DEMO_DIR)/vmlinux
 
-.PHONY: all check check-plain check-asan check-system test-bins demo deps clean keys-doc install print-libs
+.PHONY: all check check-plain check-asan check-system test-bins demo deps clean keys-doc install print-libs deb
 all: $(KDLVIEW)
 
 -include samples/samples.mk
@@ -75,6 +82,9 @@ $(TUI_LIB): $(TUI_OBJS)
 # kdl_tui_run() replaces the weak stand-in in tui/main.c.
 $(KDLVIEW): $(MAIN_OBJ) $(TUI_OBJS) $(CORE_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(TUI_OBJS) $(CORE_LIB) $(LIBS)
+
+$(MAIN_OBJ): ALL_CFLAGS += -DKDL_VERSION='"$(KDL_VERSION)"'
+$(MAIN_OBJ): debian/changelog
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -135,11 +145,32 @@ keys-doc: $(BUILD)/tests/tui_keysdoc
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# The man page's header names the version of debian/changelog.
 install: $(KDLVIEW)
 	install -D -m 755 $(KDLVIEW) $(DESTDIR)$(PREFIX)/bin/kdlview
-	install -D -m 644 kdlview.1 $(DESTDIR)$(PREFIX)/share/man/man1/kdlview.1
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	sed '/^\.TH /s/"kdlview"/"kdlview $(KDL_VERSION)"/' kdlview.1 \
+		>$(DESTDIR)$(PREFIX)/share/man/man1/kdlview.1
+	chmod 644 $(DESTDIR)$(PREFIX)/share/man/man1/kdlview.1
 	install -d $(DESTDIR)$(PREFIX)/share/kdlview/themes
 	install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/kdlview/themes/
+	install -D -m 644 completion/kdlview.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kdlview
+
+# The Debian package, built by dpkg-buildpackage (debian/rules) from a copy of
+# the tree in build/deb-src/ (dpkg-buildpackage writes next to the source
+# directory; the repo's parent is not ours); the .deb, the -dbgsym .deb, the
+# .changes and .buildinfo are moved to build/. The samples stay out of the
+# copy: the package build compiles and installs, the tests run here.
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+DEB_SRC  := build/deb-src/kdlview-$(KDL_VERSION)
+DEB      := build/kdlview_$(KDL_VERSION)_$(DEB_ARCH).deb
+deb:
+	rm -rf build/deb-src && mkdir -p $(DEB_SRC)
+	tar -cf - --exclude=./build --exclude=./.git --exclude=./samples . | tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	mv build/deb-src/kdlview*_$(KDL_VERSION)_$(DEB_ARCH).* build/
+	@echo "deb: $(DEB)"
 
 # The link flags of the core library, for test tools built outside make
 # (tests/lib/sh.sh build_unwind_dump): one list, the PKGS above.
@@ -147,6 +178,6 @@ print-libs:
 	@echo $(LIBS)
 
 clean:
-	rm -rf build/obj build/asan build/tests build/kdlview build/*.a
+	rm -rf build/obj build/asan build/tests build/kdlview build/*.a build/deb-src build/kdlview*_*.deb build/kdlview_*.changes build/kdlview_*.buildinfo
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

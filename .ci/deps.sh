@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# .ci/deps.sh - check the Debian packages kdlview needs to build and test.
+# .ci/deps.sh - check the Debian packages kdlview needs to build and test
+# (the last line: `make deb` and its chroot test, tests/system/s_deb.sh).
 # As root, installs the missing ones with apt-get; otherwise prints the exact
 # command to run and exits 1.
 set -eu
 pkgs="build-essential pkg-config libkdumpfile-dev libdw-dev libelf-dev libncurses-dev
 tmux clang valgrind python3 python3-jsonschema python3-drgn crash xz-utils binutils
 zlib1g-dev graphviz time libclang-rt-14-dev libbpf-dev dwarves libgraphviz-dev
-chromium"
+chromium dpkg-dev debhelper fakeroot lintian debootstrap debian-archive-keyring"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

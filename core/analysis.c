@@ -988,3 +988,9 @@ void kdl_analysis_destroy(struct kdl_analysis *an)
 	free(an->cpu_raw);
 	free(an);
 }
+
+void kdl_analysis_lib_versions(struct kdl_lib_versions *out)
+{
+	out->kdumpfile = kdl_dump_lib_version();
+	out->libdw = kdl_debuginfo_lib_version();
+}

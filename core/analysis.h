@@ -110,4 +110,13 @@ void kdl_analysis_report_source(struct kdl_analysis *an, struct kdl_report_sourc
 
 void kdl_analysis_destroy(struct kdl_analysis *an);
 
+/* The libraries core/ reads dumps and vmlinux files with, for --version:
+ * "libkdumpfile 0.5.1 (built with)" (no run-time query exists) and libdw's
+ * run-time version ("0.188"). Static strings; nothing to free. */
+struct kdl_lib_versions {
+	const char *kdumpfile;
+	const char *libdw;
+};
+void kdl_analysis_lib_versions(struct kdl_lib_versions *out);
+
 #endif

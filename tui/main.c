@@ -18,8 +18,9 @@
 #include "tui/options.h"
 #include "tui/tui.h"
 
+/* The version has one source, debian/changelog: the Makefile passes it. */
 #ifndef KDL_VERSION
-#define KDL_VERSION "0.1"
+#error "KDL_VERSION is defined by the Makefile from debian/changelog"
 #endif
 
 enum { EXIT_USAGE = 2, EXIT_PARTIAL = 5, EXIT_FAIL_ON = 1 };
@@ -41,6 +42,18 @@ static bool fail_on_matches(const struct kdl_model *m, enum fail_on f)
 		if (f == FAIL_ON_ANY || m->findings[i].deadlock)
 			return true;
 	return false;
+}
+
+/* The version, then the libraries doing the work (read by bug reports). */
+static void print_version(void)
+{
+	struct kdl_lib_versions lv;
+
+	kdl_analysis_lib_versions(&lv);
+	printf("kdlview %s\n", KDL_VERSION);
+	printf("  %s\n", lv.kdumpfile);
+	printf("  libdw %s\n", lv.libdw ? lv.libdw : "(unknown)");
+	printf("  %s\n", kdl_tui_lib_version());
 }
 
 /* Stand-in until tui/ provides kdl_tui_run(): the strong definition in the
@@ -145,7 +158,7 @@ int main(int argc, char **argv)
 			break;
 		case KDL_OPT_VAL(KDL_OPT_VERSION):
 		case 'V':
-			printf("kdlview %s\n", KDL_VERSION);
+			print_version();
 			return 0;
 		case KDL_OPT_VAL(KDL_OPT_HELP):
 		case 'h':

@@ -555,3 +555,8 @@ int kdl_tui_run(struct kdl_analysis *an, const struct kdl_tui_options *opts)
 	kdl_tui_destroy(t);
 	return 0;
 }
+
+const char *kdl_tui_lib_version(void)
+{
+	return curses_version();
+}

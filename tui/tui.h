@@ -23,4 +23,8 @@ int kdl_tui_run(struct kdl_analysis *an, const struct kdl_tui_options *opts);
 void kdl_tui_progress(void *arg, const char *phase, size_t done, size_t total);
 void kdl_tui_progress_done(void);
 
+/* The curses library's run-time version ("ncurses 6.4.20221231"), for
+ * --version; a static string of the library. */
+const char *kdl_tui_lib_version(void);
+
 #endif

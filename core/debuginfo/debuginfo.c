@@ -10,6 +10,7 @@
 #include "core/debuginfo/debuginfo_priv.h"
 
 #include <ctype.h>
+#include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -346,6 +347,11 @@ const char *kdl_debuginfo_release(const struct kdl_debuginfo *di)
 const char *kdl_debuginfo_build_id(const struct kdl_debuginfo *di)
 {
 	return di->has_build_id ? di->build_id : NULL;
+}
+
+const char *kdl_debuginfo_lib_version(void)
+{
+	return dwfl_version(NULL);
 }
 
 /* ---------------------------------------------------------------- types */

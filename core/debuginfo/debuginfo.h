@@ -160,4 +160,8 @@ size_t kdl_debuginfo_lines(struct kdl_debuginfo *di, uint64_t pc, struct kdl_src
 bool kdl_debuginfo_section(const struct kdl_debuginfo *di, const char *name,
 			   const void **data, size_t *size, uint64_t *addr);
 
+/* The version of the libdw (elfutils) loaded at run time, e.g. "0.188"; a
+ * static string of the library. */
+const char *kdl_debuginfo_lib_version(void);
+
 #endif

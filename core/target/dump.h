@@ -83,4 +83,8 @@ bool kdl_dump_cpu_cr3(const struct kdl_dump *d, int cpu, uint64_t *cr3);
 struct kdl_error *kdl_dump_find_kaslr(struct kdl_dump *d, uint64_t link_addr,
 				      const void *expect, size_t len, uint64_t *offset);
 
+/* "libkdumpfile 0.5.1 (built with)": the version kdlview was compiled
+ * against (libkdumpfile has no run-time version query). A static string. */
+const char *kdl_dump_lib_version(void);
+
 #endif

@@ -233,3 +233,8 @@ const struct kdl_dump_format_ops kdl_dump_format_kdumpfile = {
 	.read_virt = kdl_kdf_read_virt,
 	.close = kdl_kdf_close,
 };
+
+const char *kdl_dump_lib_version(void)
+{
+	return "libkdumpfile " KDUMPFILE_VERSION_STRING " (built with)";
+}
