@@ -173,9 +173,10 @@ fi
 mkdir -p "$R/root/sample"
 cp "$S/vmcore.kdump" "$S/vmlinux" "$R/root/sample/"
 cp "$S"/*.ko "$R/root/sample/" 2>/dev/null
-in_root kdlview --report /root/sample/vmcore.kdump /root/sample/vmlinux >"$LOG/report.txt" 2>&1
+# relative paths on both sides: the report names the vmlinux it used
+in_root sh -c 'cd /root/sample && kdlview --report vmcore.kdump vmlinux' >"$LOG/report.txt" 2>&1
 rc=$?
-"$TOP/build/kdlview" --report "$S/vmcore.kdump" "$S/vmlinux" >"$LOG/report-host.txt" 2>&1
+(cd "$S" && "$TOP/build/kdlview" --report vmcore.kdump vmlinux) >"$LOG/report-host.txt" 2>&1
 if [ $rc = 0 ] && cmp -s "$LOG/report.txt" "$LOG/report-host.txt"; then
 	pass "kdlview --report in the chroot: exit 0, $(wc -l <"$LOG/report.txt") lines, the same as build/kdlview's"
 else
