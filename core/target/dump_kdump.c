@@ -358,6 +358,8 @@ struct kdl_error *kdl_kdump_open_fd(struct kdl_dump *d, const char *arch)
 	struct kdl_error *err;
 	int rfd = -1;
 
+	if (!got)
+		d->truncated = true;
 	if (why)
 		return kdl_error_create(KDL_ERR_INPUT, "%s: damaged kdump header: %s", d->path,
 					why);
