@@ -150,6 +150,12 @@ static struct kdl_error *find_kaslr(struct kdl_analysis *an, const char *dump_pa
 			return kdl_error_create(KDL_ERR_VMLINUX, "%s: no linux_banner to locate the "
 						"kernel in %s", vmlinux_path, dump_path);
 		err = kdl_dump_find_kaslr(an->dump, link, banner, sizeof(banner), &off);
+		if (err && kdl_dump_truncated(an->dump)) {
+			/* the dump is what is cut, not the vmlinux that is wrong */
+			kdl_error_destroy(err);
+			return kdl_error_create(KDL_ERR_INPUT, "%s: truncated dump: the kernel "
+						"is not in what remains of it", dump_path);
+		}
 		if (err) {
 			kdl_error_destroy(err);
 			return kdl_error_create(KDL_ERR_VMLINUX, "%s does not match %s: its kernel "
