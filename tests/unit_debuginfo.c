@@ -49,8 +49,30 @@
  *       lock 32 (struct mutex), lock.wait_list 48;
  *   addr2line -f -i -e kdl_scen.ko -j .text 0xc0e
  *       kdl_work_fn at .../mod-6.1-orc/kdl_scen.c:460 (no inlined frame)
+ *
+ * Bit-fields. A bit-field's offset is that of its storage unit (its type's
+ * size, aligned to it, inside its struct), its size the unit's: the bytes a
+ * decoder reads to find the field's bits where the declaration order puts
+ * them (BTF answers the same, unit_debuginfo_btf compares). What gdb says,
+ * as byte:bit of the field's first bit (ptype/o):
+ *   build/samples/6.12-lockdep/vmlinux (DWARF 5, DW_AT_data_bit_offset),
+ *   gdb 'ptype/o struct held_lock': size 40; instance 16 (8), nest_lock 24;
+ *       class_idx:13 32:0, irq_context:2 33:5, trylock:1 33:7, read:2 34:0,
+ *       check:1 34:2, hardirqs_off:1 34:3, sync:1 34:4, references:11 34:5,
+ *       each in an unsigned int (4); pin_count 36 (4)
+ *     so all eight share the unsigned int at 32, and read:2 is its bits
+ *     16-17 (what core/locks/locks_owners.c reads for a held rwsem's mode);
+ *   BITS_C below compiled by this test with cc -gdwarf-4 (GCC 12 then
+ *   writes DW_AT_bit_offset, counted from the unit's top bit, with
+ *   DW_AT_data_member_location of the unit) and -gdwarf-5
+ *   (DW_AT_data_bit_offset), gdb 'ptype/o struct kdl_bits4' and '... 5':
+ *       prev 0 (8); a:13 8:0, b:2 9:5, c:1 9:7, read:2 10:0, d:14 10:2 (4);
+ *       pin 12 (4); e:3 16:0 (1); f:9 16:3 (2); g:40 17:4 (8);
+ *       p 23 (a packed struct of 4): p.x 23 (1), p.y:20 24:0 (4), i.e. bit 8
+ *       of p, whose unit is p's first 4 bytes
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/debuginfo/debuginfo.h"
@@ -270,6 +292,131 @@ static void check_types(struct kdl_debuginfo *di)
 	kdl_error_destroy(err);
 }
 
+/* A bit-field as gdb places it (byte:bit of its first bit, width, the size
+ * of its type) and the storage unit kdlview must answer. */
+struct bitf {
+	const char *member;
+	unsigned int byte, bit, width, size, unit;
+};
+
+static void check_bitfields(struct kdl_debuginfo *di, const char *type, const struct bitf *b,
+			    size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t o = 0, sz = 0, first;
+
+		check_member(di, type, b[i].member, b[i].unit, b[i].size);
+		kdl_error_destroy(kdl_debuginfo_member_offset(di, type, b[i].member, &o));
+		kdl_error_destroy(kdl_debuginfo_member_size(di, type, b[i].member, &sz));
+		/* the unit answered holds every bit gdb gives the field */
+		first = 8 * (uint64_t)b[i].byte + b[i].bit;
+		KDL_CHECK(first >= 8 * o && first + b[i].width <= 8 * (o + sz),
+			  "%s.%s: gdb's bits %llu..%llu lie in the unit at %llu (%llu bytes)", type,
+			  b[i].member, (unsigned long long)first,
+			  (unsigned long long)(first + b[i].width - 1), (unsigned long long)o,
+			  (unsigned long long)sz);
+	}
+}
+
+static void check_held_lock(void)
+{
+	static const struct bitf hl[] = {
+		{ "class_idx", 32, 0, 13, 4, 32 }, { "irq_context", 33, 5, 2, 4, 32 },
+		{ "trylock", 33, 7, 1, 4, 32 },    { "read", 34, 0, 2, 4, 32 },
+		{ "check", 34, 2, 1, 4, 32 },      { "hardirqs_off", 34, 3, 1, 4, 32 },
+		{ "sync", 34, 4, 1, 4, 32 },       { "references", 34, 5, 11, 4, 32 },
+	};
+	const char *dir = kdl_test_sample_dir("6.12-lockdep");
+	struct kdl_debuginfo *di = NULL;
+	char path[4096];
+	uint64_t o = 0;
+
+	if (!dir) {
+		kdl_test_skip("6.12-lockdep sample not unpacked (make samples)");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/vmlinux", dir);
+	if (!kdl_test_ok(kdl_debuginfo_open(path, &di), "open %s", path))
+		return;
+	check_size(di, "struct held_lock", 40);
+	check_member(di, "struct held_lock", "instance", 16, 8);
+	check_member(di, "struct held_lock", "pin_count", 36, 4);
+	check_bitfields(di, "struct held_lock", hl, sizeof(hl) / sizeof(hl[0]));
+	kdl_error_destroy(kdl_debuginfo_member_offset(di, "struct held_lock", "class_idx", &o));
+	KDL_CHECK(8 * (34 - o) == 16, "held_lock.read:2 (34:0) is bit %llu of the unit at "
+		  "class_idx (locks_owners reads bit 16)", (unsigned long long)(8 * (34 - o)));
+	check_path(di, "struct held_lock", 0x1f, "nest_lock");
+	/* a bit-field owns the bytes its bits touch (the first one there) */
+	check_path(di, "struct held_lock", 0x20, "class_idx");
+	check_path(di, "struct held_lock", 0x21, "class_idx");
+	check_path(di, "struct held_lock", 0x22, "read");
+	check_path(di, "struct held_lock", 0x23, "references");
+	check_path(di, "struct held_lock", 0x24, "pin_count");
+	kdl_debuginfo_destroy(di);
+}
+
+/* Both bit-field encodings of one struct, from modules this test compiles. */
+static const char BITS_C[] =
+	"struct NAME {\n"
+	"	unsigned long long prev;\n"
+	"	unsigned int a : 13, b : 2, c : 1, read : 2, d : 14;\n"
+	"	unsigned int pin;\n"
+	"	unsigned char e : 3;\n"
+	"	unsigned short f : 9;\n"
+	"	unsigned long long g : 40;\n"
+	"	struct __attribute__((packed)) { char x; unsigned int y : 20; } p;\n"
+	"} NAME;\n";
+
+static void check_bit_encodings(struct kdl_debuginfo *di)
+{
+	static const struct bitf kb[] = {
+		{ "a", 8, 0, 13, 4, 8 },  { "b", 9, 5, 2, 4, 8 },   { "c", 9, 7, 1, 4, 8 },
+		{ "read", 10, 0, 2, 4, 8 }, { "d", 10, 2, 14, 4, 8 }, { "e", 16, 0, 3, 1, 16 },
+		{ "f", 16, 3, 9, 2, 16 }, { "g", 17, 4, 40, 8, 16 }, { "p.y", 24, 0, 20, 4, 23 },
+	};
+	struct kdl_module_section secs[] = { { ".text", MOD_TEXT + 0x100000 } };
+	const char *build = getenv("BUILD");
+	char dir[1024], src[1100], cmd[4096], type[64], mod[32];
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/bitfields", build ? build : "build");
+	snprintf(src, sizeof(src), "%s/kdl_bits.c", dir);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", dir);
+	if (system(cmd) != 0 || !(f = fopen(src, "w"))) {
+		kdl_test_fail("bit-fields: cannot write %s", src);
+		return;
+	}
+	fputs(BITS_C, f);
+	fclose(f);
+	for (int v = 4; v <= 5; v++) {
+		snprintf(mod, sizeof(mod), "kdl_bits%d", v);
+		snprintf(cmd, sizeof(cmd), "cc -g -gdwarf-%d -gstrict-dwarf -DNAME=%s -c -o '%s/%s.ko' "
+			 "'%s'", v, mod, dir, mod, src);
+		if (system(cmd) != 0) {
+			kdl_test_fail("bit-fields: %s failed (build-essential: .ci/deps.sh)", cmd);
+			continue;
+		}
+		if (!kdl_test_ok(kdl_debuginfo_load_module(di, dir, mod, secs, 1),
+				 "bit-fields: load %s.ko (DWARF %d)", mod, v))
+			continue;
+		snprintf(type, sizeof(type), "struct %s", mod);
+		check_size(di, type, 32);
+		check_member(di, type, "prev", 0, 8);
+		check_member(di, type, "pin", 12, 4);
+		check_member(di, type, "p.x", 23, 1);
+		check_bitfields(di, type, kb, sizeof(kb) / sizeof(kb[0]));
+		check_path(di, type, 9, "a");
+		check_path(di, type, 10, "read");
+		check_path(di, type, 11, "d");
+		check_path(di, type, 12, "pin");
+		check_path(di, type, 17, "f");
+		check_path(di, type, 22, "g");
+		/* g's unit (16..23) covers p.x's byte, g's bits do not */
+		check_path(di, type, 23, "p.x");
+		check_path(di, type, 24, "p.y");
+	}
+}
+
 static void check_absent(struct kdl_debuginfo *di)
 {
 	uint64_t u = 0;
@@ -374,6 +521,8 @@ int main(void)
 	check_types(di);
 	check_absent(di);
 	check_module_dwarf(di, dir);
+	check_bit_encodings(di);
 	kdl_debuginfo_destroy(di);
+	check_held_lock();
 	return kdl_test_done();
 }

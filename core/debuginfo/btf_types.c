@@ -436,7 +436,8 @@ static struct kdl_error *bt_var_type(void *priv, const char *var, char *buf, siz
 }
 
 /* The deepest member containing offset, appended to buf (as the DWARF
- * source's path_at: the first member that covers the offset wins). */
+ * source's path_at: the first member that covers the offset wins; a
+ * bit-field covers the bytes its bits touch, not its whole unit). */
 static bool path_at(const struct btf *btf, const struct btf_type *agg, uint64_t offset,
 		    char *buf, size_t len, int depth)
 {
@@ -447,15 +448,19 @@ static bool path_at(const struct btf *btf, const struct btf_type *agg, uint64_t 
 		return false;
 	for (unsigned int i = 0; i < btf_vlen(agg); i++) {
 		uint64_t moff = member_off(btf, agg, i), msz;
+		uint64_t bit = btf_member_bit_offset(agg, i), width = btf_member_bitfield_size(agg, i);
 		uint32_t tid = m[i].type;
 		const char *mn;
 		const struct btf_type *t;
 
-		if (!size_of(btf, tid, &msz) || offset < moff || offset - moff >= msz)
+		if (width ? offset > UINT32_MAX || 8 * offset + 8 <= bit || 8 * offset >= bit + width
+			  : !size_of(btf, tid, &msz) || offset < moff || offset - moff >= msz)
 			continue;
 		mn = btf__name_by_offset(btf, m[i].name_off);
 		if (mn && mn[0])
 			snprintf(buf + used, len - used, "%s%s", used ? "." : "", mn);
+		if (width)
+			return true;
 		t = strip(btf, &tid);
 		if (!t)
 			return true;

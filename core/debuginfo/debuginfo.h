@@ -123,7 +123,10 @@ size_t kdl_debuginfo_modules_with_dwarf(const struct kdl_debuginfo *di);
 /* Types. `type` is a C type name: "struct task_struct", "struct mutex", a
  * typedef name, or "union ..."; for member lookups also "var NAME", the type
  * of a global variable (for anonymous struct types such as tk_core's).
- * `member` is a path: "thread.sp", "se.sum_exec_runtime", "node[0].boost_mtx". */
+ * `member` is a path: "thread.sp", "se.sum_exec_runtime", "node[0].boost_mtx".
+ * A bit-field's offset and size are those of the storage unit holding its
+ * first bit (its type's size, aligned to it: held_lock.read:2 is in the
+ * unsigned int at 32, at bit 16 of it), from DWARF and BTF alike. */
 struct kdl_error *kdl_debuginfo_type_size(struct kdl_debuginfo *di, const char *type,
 					  uint64_t *size);
 struct kdl_error *kdl_debuginfo_member_offset(struct kdl_debuginfo *di, const char *type,
@@ -139,7 +142,8 @@ struct kdl_error *kdl_debuginfo_enum_value(struct kdl_debuginfo *di, const char 
 struct kdl_error *kdl_debuginfo_var_type(struct kdl_debuginfo *di, const char *var,
 					 char *buf, size_t len);
 /* The member path at `offset` inside `type` (deepest member containing it), e.g.
- * "mmap_lock" or "node[0].boost_mtx"; writes "+0x18" style when none. */
+ * "mmap_lock" or "node[0].boost_mtx"; writes "+0x18" style when none. A
+ * bit-field contains the bytes its bits touch (the first one named wins). */
 struct kdl_error *kdl_debuginfo_member_path(struct kdl_debuginfo *di, const char *type,
 					    uint64_t offset, char *buf, size_t len);
 

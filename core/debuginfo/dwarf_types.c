@@ -293,18 +293,117 @@ static bool die_type(Dwarf_Die *die, Dwarf_Die *type)
 	return dwarf_attr_integrate(die, DW_AT_type, &at) && dwarf_formref_die(&at, type);
 }
 
-static bool member_loc(Dwarf_Die *m, uint64_t *off)
+static bool type_size(Dwarf_Die *t, uint64_t *size)
+{
+	Dwarf_Die s = *t;
+	Dwarf_Word w;
+
+	if (!strip_type(&s))
+		return false;
+	if (dwarf_tag(&s) == DW_TAG_pointer_type) {
+		*size = 8;
+		return true;
+	}
+	if (dwarf_aggregate_size(&s, &w) != 0)
+		return false;
+	*size = w;
+	return true;
+}
+
+/* Bounds member offsets so that bit arithmetic cannot overflow (no struct
+ * comes near it). */
+#define KDL_DW_MAX_OFF (1ull << 40)
+
+/* Whether the DIE's object file is big-endian (DW_AT_bit_offset counts from
+ * the storage unit's most significant bit, which comes first there). */
+static bool die_big_endian(Dwarf_Die *die)
+{
+	Elf *elf = dwarf_getelf(dwarf_cu_getdwarf(die->cu));
+	const char *ident = elf ? elf_getident(elf, NULL) : NULL;
+
+	return ident && ident[EI_DATA] == ELFDATA2MSB;
+}
+
+/* Bit offset of a DWARF 2/3 bit-field (DW_AT_bit_offset, which GCC still
+ * emits for DWARF 4): its storage unit (DW_AT_byte_size, else the type's
+ * size) starts at DW_AT_data_member_location, and DW_AT_bit_offset counts
+ * from the unit's most significant bit to the field's. */
+static bool old_bit_offset(Dwarf_Die *m, Dwarf_Attribute *bo, uint64_t loc, uint64_t bit_size,
+			   uint64_t unit, int64_t *bit)
 {
 	Dwarf_Attribute at;
 	Dwarf_Word w;
+	Dwarf_Sword sv;
 
-	if (!dwarf_attr(m, DW_AT_data_member_location, &at)) {
-		*off = 0; /* union members */
+	if (dwarf_whatform(bo) == DW_FORM_sdata) {
+		if (dwarf_formsdata(bo, &sv) != 0)
+			return false;
+	} else {
+		if (dwarf_formudata(bo, &w) != 0)
+			return false;
+		sv = (Dwarf_Sword)w;
+	}
+	if (dwarf_attr(m, DW_AT_byte_size, &at) && dwarf_formudata(&at, &w) == 0)
+		unit = w;
+	if (!unit || unit > 8 || bit_size > 64 || sv < -64 || sv > 64 || loc > KDL_DW_MAX_OFF)
+		return false;
+	if (die_big_endian(m))
+		*bit = (int64_t)(8 * loc) + sv;
+	else
+		*bit = (int64_t)(8 * loc + 8 * unit - bit_size) - sv;
+	return *bit >= 0;
+}
+
+/* Byte offset of member m in its struct. A bit-field's is that of the
+ * storage unit holding its first bit (the unit is its type's size, aligned
+ * to it), as btf_types.c answers, so that a decoder reading `size` bytes
+ * there finds the field's bits at the place the C declaration order gives
+ * them (held_lock.class_idx:13 at bit 0 of the unsigned int at 32, read:2
+ * at bit 16). DWARF 4+ gives the bit offset (DW_AT_data_bit_offset); DWARF
+ * 2/3 the unit and a bit offset inside it (DW_AT_bit_offset). When bit_out
+ * is not NULL, *bit_out is the member's first bit and *width its bits (0
+ * for a member that is not a bit-field). */
+static bool member_loc(Dwarf_Die *m, uint64_t *off, uint64_t *bit_out, uint64_t *width)
+{
+	Dwarf_Attribute at, bo;
+	Dwarf_Word w, bit_size = 0;
+	Dwarf_Die t;
+	uint64_t loc = 0, unit = 0;
+	int64_t bit;
+	bool bitfield = dwarf_attr(m, DW_AT_bit_size, &at) && dwarf_formudata(&at, &bit_size) == 0;
+
+	if (dwarf_attr(m, DW_AT_data_member_location, &at)) {
+		if (dwarf_formudata(&at, &w) != 0)
+			return false;
+		loc = w;
+	} /* else a union member, or DW_AT_data_bit_offset says */
+	if (bit_out) {
+		*bit_out = 8 * loc;
+		*width = bitfield ? bit_size : 0;
+	}
+	if (!bitfield && !dwarf_hasattr(m, DW_AT_data_bit_offset)) {
+		*off = loc;
 		return true;
 	}
-	if (dwarf_formudata(&at, &w) != 0)
+	if (!die_type(m, &t) || !type_size(&t, &unit))
+		unit = 0;
+	if (dwarf_attr(m, DW_AT_data_bit_offset, &at)) {
+		if (dwarf_formudata(&at, &w) != 0 || w > 8 * KDL_DW_MAX_OFF)
+			return false;
+		bit = (int64_t)w; /* it replaces DW_AT_data_member_location */
+	} else if (dwarf_attr(m, DW_AT_bit_offset, &bo)) {
+		if (!old_bit_offset(m, &bo, loc, bit_size, unit, &bit))
+			return false;
+	} else if (loc <= KDL_DW_MAX_OFF) {
+		bit = (int64_t)(8 * loc); /* a bit-field placed by its location alone */
+	} else {
 		return false;
-	*off = w;
+	}
+	*off = (uint64_t)bit / 8;
+	if (bit_out)
+		*bit_out = (uint64_t)bit;
+	if ((bitfield || bit % 8) && unit && unit <= 8 && !(unit & (unit - 1)))
+		*off &= ~(unit - 1);
 	return true;
 }
 
@@ -323,7 +422,7 @@ static bool find_member(Dwarf_Die *agg, const char *name, size_t nlen, Dwarf_Die
 
 		if (dwarf_tag(&m) != DW_TAG_member)
 			continue;
-		if (!member_loc(&m, &moff))
+		if (!member_loc(&m, &moff, NULL, NULL))
 			continue;
 		mn = dwarf_diename(&m);
 		if (mn && strlen(mn) == nlen && !strncmp(mn, name, nlen)) {
@@ -344,23 +443,6 @@ static bool find_member(Dwarf_Die *agg, const char *name, size_t nlen, Dwarf_Die
 		}
 	} while (dwarf_siblingof(&m, &m) == 0);
 	return false;
-}
-
-static bool type_size(Dwarf_Die *t, uint64_t *size)
-{
-	Dwarf_Die s = *t;
-	Dwarf_Word w;
-
-	if (!strip_type(&s))
-		return false;
-	if (dwarf_tag(&s) == DW_TAG_pointer_type) {
-		*size = 8;
-		return true;
-	}
-	if (dwarf_aggregate_size(&s, &w) != 0)
-		return false;
-	*size = w;
-	return true;
 }
 
 /* Resolve "a.b[2].c" inside `type` (the typesrc `member` op; the dispatch
@@ -531,16 +613,22 @@ static bool path_at(Dwarf_Die *agg, uint64_t offset, char *buf, size_t len, int 
 	if (depth > 12 || dwarf_child(agg, &m) != 0)
 		return false;
 	do {
-		uint64_t moff, msz;
+		uint64_t moff, msz, bit, width;
 		const char *mn;
 
-		if (dwarf_tag(&m) != DW_TAG_member || !member_loc(&m, &moff) || !die_type(&m, &t))
+		if (dwarf_tag(&m) != DW_TAG_member || !member_loc(&m, &moff, &bit, &width) ||
+		    !die_type(&m, &t))
 			continue;
-		if (!type_size(&t, &msz) || offset < moff || offset - moff >= msz)
+		/* a bit-field owns the bytes its bits touch, not its whole unit
+		 * (held_lock +0x22 is read:2, not class_idx:13) */
+		if (width ? offset > KDL_DW_MAX_OFF || 8 * offset + 8 <= bit || 8 * offset >= bit + width
+			  : !type_size(&t, &msz) || offset < moff || offset - moff >= msz)
 			continue;
 		mn = dwarf_diename(&m);
 		if (mn)
 			snprintf(buf + used, len - used, "%s%s", used ? "." : "", mn);
+		if (width)
+			return true;
 		if (!strip_type(&t))
 			return true;
 		offset -= moff;

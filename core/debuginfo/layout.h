@@ -26,7 +26,9 @@
 struct kdl_debuginfo;
 struct kdl_target;
 
-/* One member: byte offset inside its struct, size in bytes, present or not. */
+/* One member: byte offset inside its struct, size in bytes, present or not.
+ * A bit-field's is its storage unit (debuginfo.h): the decoder knows where
+ * its bits lie in it. */
 struct kdl_field {
 	uint32_t off;
 	uint32_t size;
