@@ -760,7 +760,11 @@ static int tmr_hold_fn(void *d)
 		 * the lock after a second, let ksoftirqd run, and try again.
 		 */
 		if (timer_pending(&kdl_timer))
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+			timer_delete_sync(&kdl_timer);	/* del_timer_sync() is gone in 7.x */
+#else
 			del_timer_sync(&kdl_timer);
+#endif
 		spin_lock(&kdl_tmr_lock);	/* process context, not _bh */
 		kdl_timer.expires = jiffies + 1;
 		add_timer_on(&kdl_timer, smp_processor_id());
