@@ -169,15 +169,23 @@ def count_tasks(v, core, vmlinux):
 
 def makedumpfile_from_elf(v, elf, out, vmlinux):
     """makedumpfile -c -d LEVEL (the variant's level) of QEMU's ELF dump, then
-    check that the filtered dump still holds every task of the unfiltered one."""
+    check that the filtered dump still holds every task of the unfiltered one
+    (by task list and by pid IDR), and record the level beside it."""
     level = str(TABLE[v]["dump_level"])
     fixed = elf + ".phdr-first"
     run([sys.executable, os.path.join(HERE, "elf-phdr-first.py"), elf, fixed])
     if os.path.exists(out):
         os.unlink(out)
     run(["makedumpfile", "-c", "-d", level, fixed, out], stdout=subprocess.DEVNULL)
-    full, filt = count_tasks(v, fixed, vmlinux), count_tasks(v, out, vmlinux)
+    # The reference: the same ELF unfiltered (-d 0) in kdump form, which drgn reads
+    # through libkdumpfile with its VMCOREINFO (drgn cannot translate QEMU's ELF).
+    full_kdump = elf + ".d0.kdump"
+    if os.path.exists(full_kdump):
+        os.unlink(full_kdump)
+    run(["makedumpfile", "-c", "-d", "0", fixed, full_kdump], stdout=subprocess.DEVNULL)
+    full, filt = count_tasks(v, full_kdump, vmlinux), count_tasks(v, out, vmlinux)
     os.unlink(fixed)
+    os.unlink(full_kdump)
     log("tasks (list, pid IDR): unfiltered %s/%s, -d %s %s/%s" % (
         full["list"], full["idr"], level, filt["list"], filt["idr"]))
     if full["errors"] or full["list"] != full["idr"]:
