@@ -30,7 +30,7 @@ usage (by hand):  suite.py chroot SUITE          make or update the chroot
 import hashlib, os, shutil, subprocess, sys, time
 
 CACHE = os.environ.get("KDL_CACHE", "/var/cache/kdlview")
-HOST_SOURCES = "/etc/apt/sources.list.d/debian.sources"
+HOST_SOURCES = os.environ.get("KDL_APT_SOURCES", "/etc/apt/sources.list.d/debian.sources")
 ENV = dict(os.environ, DEBIAN_FRONTEND="noninteractive", LC_ALL="C")
 
 # What each suite's chroot needs to build a kernel, its module and the truth.
