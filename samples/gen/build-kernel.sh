@@ -6,7 +6,8 @@
 # source is /usr/src/linux-source-VER.tar.xz or $KDL_SRC_TARBALL. Runs on the host
 # or inside a suite's chroot (generate.py, suite.py): the compiler is that of
 # the place it runs in, and the config stamp names it. Idempotent: an existing,
-# up-to-date build is reused. Paths are computed from this script's location.
+# up-to-date build is reused. KDL_CONFIG_ONLY=1 stops after the checked .config
+# (a cheap test of the fragments). Paths are computed from this script's location.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=${KDL_GEN_WORK:-$here/../../build/gen}
@@ -51,6 +52,7 @@ if [ "$(cat "$out/.kdl-config-stamp" 2>/dev/null)" != "$stamp" ]; then
     [ $bad = 0 ] || exit 1
     echo "$stamp" > "$out/.kdl-config-stamp"
 fi
+if [ -n "${KDL_CONFIG_ONLY:-}" ]; then echo "configured $variant: $out/.config"; exit 0; fi
 make -s -C "$src" O="$out" ARCH=x86_64 -j"$(nproc)" bzImage modules modules_prepare 2>&1 | grep -v '^  ' || true
 test -f "$out/arch/x86/boot/bzImage" && test -f "$out/vmlinux"
 echo "built $variant: $out"
