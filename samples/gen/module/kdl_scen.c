@@ -36,6 +36,16 @@
 #include <linux/wait.h>
 #include <linux/version.h>
 
+/* 5.10: task_struct.state (5.14 renamed it __state); no TASK_RTLOCK_WAIT (5.15) */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 14, 0)
+#define KDL_STATE(t) ((unsigned int)READ_ONCE((t)->__state))
+#else
+#define KDL_STATE(t) ((unsigned int)READ_ONCE((t)->state))
+#endif
+#ifndef TASK_RTLOCK_WAIT
+#define TASK_RTLOCK_WAIT 0
+#endif
+
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("kdlview sample scenarios");
 
@@ -203,7 +213,7 @@ static bool reached(int i)
 		return T[i].expect == E_NONE;
 	switch (T[i].expect) {
 	case E_BLOCKED:
-		st = READ_ONCE(t->__state);
+		st = KDL_STATE(t);
 		return st != TASK_RUNNING && !READ_ONCE(t->on_cpu);
 	case E_DEAD:
 		return READ_ONCE(t->exit_state) != 0;
@@ -760,7 +770,11 @@ static int tmr_hold_fn(void *d)
 		 * the lock after a second, let ksoftirqd run, and try again.
 		 */
 		if (timer_pending(&kdl_timer))
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+			timer_delete_sync(&kdl_timer);	/* del_timer_sync() is gone in 7.x */
+#else
 			del_timer_sync(&kdl_timer);
+#endif
 		spin_lock(&kdl_tmr_lock);	/* process context, not _bh */
 		kdl_timer.expires = jiffies + 1;
 		add_timer_on(&kdl_timer, smp_processor_id());
@@ -924,7 +938,7 @@ static void reg_mm_threads(void)
 static const char *sname(struct task_struct *t)
 {
 	static char b[16];
-	unsigned int st = READ_ONCE(t->__state);
+	unsigned int st = KDL_STATE(t);
 
 	if (t->exit_state)
 		return t->exit_state == EXIT_DEAD ? "X" : "Z";
@@ -947,7 +961,7 @@ static void print_task(int i)
 	pr_info("KDL {\"rec\":\"task\",\"scen\":\"%s\",\"pid\":%d,\"task\":\"0x%px\",\"comm\":\"%s\","
 		"\"state\":\"%s\",\"state_raw\":\"0x%x\",\"exit_state\":%d,\"cpu\":%d,\"ctx\":\"%s\","
 		"\"waits\":%s%s%s,\"mode\":\"%s\",\"holds\":\"%s\",\"role\":\"%s\"}\n",
-		T[i].scen, T[i].pid, t, T[i].comm, sname(t), READ_ONCE(t->__state), t->exit_state,
+		T[i].scen, T[i].pid, t, T[i].comm, sname(t), KDL_STATE(t), t->exit_state,
 		task_cpu(t), T[i].ctx,
 		T[i].waits ? "\"" : "", T[i].waits ? T[i].waits : "null", T[i].waits ? "\"" : "",
 		T[i].mode, T[i].holds, T[i].role);
