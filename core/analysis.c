@@ -578,10 +578,7 @@ static struct kdl_error *analyse(struct kdl_analysis *an, const char *what, int 
 	return NULL;
 }
 
-static const char *dump_vmcoreinfo(void *arg, const char *key)
-{
-	return kdl_dump_vmcoreinfo(arg, key);
-}
+static const char *dump_vmcoreinfo(void *arg, const char *key) { return kdl_dump_vmcoreinfo(arg, key); }
 
 /* "no debug info for REL: WHY; install linux-image-REL-dbg or give VMLINUX" */
 static struct kdl_error *no_debuginfo(struct kdl_dump *d, const char *why)
@@ -710,14 +707,11 @@ static struct kdl_error *note_debuginfo(struct kdl_analysis *an, const char *vml
 
 	d->debuginfo = strdup(kdl_debuginfo_source_name(an->di));
 	d->debuginfo_from = strdup(vml_path ? vml_path : "dump");
-	if (missing)
-		d->debuginfo_missing = strdup(missing);
-	if (an->symbols_from)
-		d->symbols_from = strdup(an->symbols_from);
-	if (!d->debuginfo || !d->debuginfo_from || (missing && !d->debuginfo_missing) ||
-	    (an->symbols_from && !d->symbols_from))
-		return kdl_error_create(KDL_ERR_NOMEM, "out of memory");
-	return NULL;
+	d->debuginfo_missing = missing ? strdup(missing) : NULL;
+	d->symbols_from = an->symbols_from ? strdup(an->symbols_from) : NULL;
+	return !d->debuginfo || !d->debuginfo_from || (missing && !d->debuginfo_missing) ||
+	       (an->symbols_from && !d->symbols_from)
+		? kdl_error_create(KDL_ERR_NOMEM, "out of memory") : NULL;
 }
 
 struct kdl_error *kdl_analysis_open(const char *path_a, const char *path_b,
