@@ -139,8 +139,8 @@ def chroot_run(suite, argv, binds=(), cwd=None, **kw):
           "mount --rbind /dev %s/dev" % root, "mount -t tmpfs tmpfs %s/tmp" % root]
     for b in binds:
         b = os.path.abspath(b)
-        os.makedirs(root + b, exist_ok=True)
-        sh.append("mount --bind %s %s%s" % (b, root, b))
+        # made after the tmpfs on /tmp, so that a path under /tmp can be bound too
+        sh.append("mkdir -p %s%s && mount --bind %s %s%s" % (root, b, b, root, b))
     inner = " ".join("'%s'" % a.replace("'", "'\\''") for a in argv)
     if cwd:
         inner = "cd '%s' && %s" % (cwd, inner)
