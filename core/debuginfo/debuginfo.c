@@ -280,7 +280,7 @@ bool kdl_debuginfo_has_var_types(const struct kdl_debuginfo *di)
 
 const char *kdl_debuginfo_missing(const struct kdl_debuginfo *di)
 {
-	return kdl_btf_types_is(&di->types) ? "no line numbers, no types of global variables: BTF"
+	return kdl_btf_types_is(&di->types) ? "BTF: no line numbers, no types of global variables"
 					    : NULL;
 }
 

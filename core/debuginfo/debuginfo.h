@@ -69,8 +69,8 @@ const char *kdl_debuginfo_source_name(const struct kdl_debuginfo *di);
 bool kdl_debuginfo_has_lines(const struct kdl_debuginfo *di);
 bool kdl_debuginfo_has_var_types(const struct kdl_debuginfo *di);
 /* One line for a person saying what is missing because of the source, e.g.
- * "no line numbers, no types of global variables: BTF"; NULL when nothing
- * (DWARF). Static string. */
+ * "BTF: no line numbers, no types of global variables" (the source first: a
+ * narrow TUI header cuts the end); NULL when nothing (DWARF). Static string. */
 const char *kdl_debuginfo_missing(const struct kdl_debuginfo *di);
 
 void kdl_debuginfo_set_kaslr(struct kdl_debuginfo *di, uint64_t offset);
